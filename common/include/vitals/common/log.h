@@ -1,0 +1,42 @@
+// Structured logging to stderr, in logfmt (`ts=… level=info msg="…" key=value`) or JSON lines,
+// Prometheus' two formats. Thread-safe; one line per call, written whole.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace vitals::log {
+
+enum class Level { Debug, Info, Warn, Error };
+enum class Format { Logfmt, Json };
+
+using Field = std::pair<std::string_view, std::string>;
+
+// Set once at start-up, before other threads log.
+void configure(Level minimum, Format format);
+// "debug", "info", "warn", "error" / "logfmt", "json"; false when the name is unknown.
+bool parse_level(std::string_view name, Level& out);
+bool parse_format(std::string_view name, Format& out);
+
+void write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+
+inline void debug(std::string_view m, std::initializer_list<Field> f = {}) {
+  write(Level::Debug, m, f);
+}
+inline void info(std::string_view m, std::initializer_list<Field> f = {}) {
+  write(Level::Info, m, f);
+}
+inline void warn(std::string_view m, std::initializer_list<Field> f = {}) {
+  write(Level::Warn, m, f);
+}
+inline void error(std::string_view m, std::initializer_list<Field> f = {}) {
+  write(Level::Error, m, f);
+}
+
+// One log line as text, without writing it; for tests.
+std::string format_line(Format format, std::string_view timestamp, Level level,
+                        std::string_view message, std::initializer_list<Field> fields);
+
+}  // namespace vitals::log

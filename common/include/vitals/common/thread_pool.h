@@ -1,0 +1,42 @@
+// Worker threads for blocking work (user checkers, SQLite, big parses). The pool keeps
+// `min_threads` and grows up to `max_threads` while every thread is busy, so a few stuck tasks
+// cannot starve the rest, and it never grows without bound.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+namespace vitals {
+
+// Where work runs. Tests substitute an executor that runs tasks inline.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Returns false when the executor no longer accepts work.
+  virtual bool submit(std::function<void()> task) = 0;
+};
+
+// Thread-safe.
+class ThreadPool final : public Executor {
+ public:
+  ThreadPool(std::size_t min_threads, std::size_t max_threads);
+  // Stops accepting work, lets idle threads finish the queue and joins them. Threads still
+  // running a task are detached: they keep the pool's shared state alive until they return.
+  ~ThreadPool() override;
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  bool submit(std::function<void()> task) override;
+
+  std::size_t threads() const;  // alive now, busy or idle
+  std::size_t busy() const;     // running a task now
+  std::size_t queued() const;   // waiting for a thread
+
+  struct State;  // shared with the worker threads, which may outlive the pool
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace vitals
