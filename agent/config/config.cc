@@ -1,6 +1,8 @@
 // Small helpers over the config structs: locations, DNS record names and route inheritance.
 #include "agent/config/config.h"
 
+#include <tuple>
+
 #include <array>
 #include <utility>
 
@@ -60,6 +62,23 @@ ResolvedRoute resolve_route_tree(const RouteConfig& root) {
   defaults.group_interval = std::chrono::minutes(5);
   defaults.repeat_interval = std::chrono::hours(4);
   return resolve(root, defaults);
+}
+
+bool same_target(const ServiceConfig& a, const ServiceConfig& b) {
+  auto fields = [](const ServiceConfig& s) {
+    return std::tie(s.name, s.health_url, s.metrics_url, s.interval, s.timeout,
+                    s.interval_when_failing, s.sample_limit, s.body_size_limit, s.depends_on,
+                    s.labels, s.authorization);
+  };
+  return fields(a) == fields(b);
+}
+
+bool same_target(const ProbeConfig& a, const ProbeConfig& b) {
+  auto fields = [](const ProbeConfig& p) {
+    return std::tie(p.name, p.interval, p.timeout, p.interval_when_failing, p.depends_on, p.labels,
+                    p.kind);
+  };
+  return fields(a) == fields(b);
 }
 
 }  // namespace vitals

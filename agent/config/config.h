@@ -42,6 +42,14 @@ struct WebConfig {
   std::optional<std::string> admin_token_file{};  // resolved against the config's directory
 };
 
+// Prometheus' `authorization:` block, Bearer type only: sent with the health and metrics
+// requests, it lets the agent see the checkers' errors and metadata. One of the two is set.
+struct ServiceAuthorization {
+  std::optional<std::string> credentials{};
+  std::optional<std::string> credentials_file{};  // resolved against the config's directory
+  bool operator==(const ServiceAuthorization&) const = default;
+};
+
 // A service that embeds the checkers library. At least one of the two URLs is set.
 struct ServiceConfig {
   std::string name{};
@@ -54,6 +62,7 @@ struct ServiceConfig {
   std::uint64_t body_size_limit{0};  // bytes; 0 = unlimited
   std::vector<std::string> depends_on{};
   LabelMap labels{};
+  std::optional<ServiceAuthorization> authorization{};
   SourceLocation where{};  // the entry in the file
 };
 
@@ -67,18 +76,21 @@ struct HttpProbe {
   std::optional<Duration> max_latency{};
   bool follow_redirects{true};
   bool tls_verify{true};
+  bool operator==(const HttpProbe&) const = default;
 };
 
 struct TcpProbe {
   std::string address{};  // host:port
   std::string send{};
   std::string expect_regex{};  // RE2; empty = connecting is enough
+  bool operator==(const TcpProbe&) const = default;
 };
 
 struct TlsProbe {
   std::string address{};      // host:port
   std::string server_name{};  // default: the host of address
   int min_days_left{14};
+  bool operator==(const TlsProbe&) const = default;
 };
 
 enum class DnsRecordType : std::uint8_t { A, Aaaa, Cname, Mx, Txt, Ns, Srv, Ptr };
@@ -93,6 +105,7 @@ struct DnsProbe {
   std::string server{};  // host:port; empty = the system resolver
   DnsRecordType record{DnsRecordType::A};
   std::string expect_regex{};  // RE2, matched against each answer; empty = any answer
+  bool operator==(const DnsProbe&) const = default;
 };
 
 using ProbeKind = std::variant<HttpProbe, TcpProbe, TlsProbe, DnsProbe>;
@@ -149,6 +162,11 @@ struct Config {
   std::string source_file{};  // as given to parse_config/load_config
   SourceMap locations{};
 };
+
+// True when two entries would be run the same way: every field but the source location is
+// equal. A reload keeps the schedule and state of a target that stays the same.
+bool same_target(const ServiceConfig& a, const ServiceConfig& b);
+bool same_target(const ProbeConfig& a, const ProbeConfig& b);
 
 // The location of the value at `path` ("web.admin_token_file"), when the file had it.
 std::optional<SourceLocation> location_of(const Config& config, std::string_view path);

@@ -117,7 +117,7 @@ void read_config(YamlReader& reader, const YAML::Node& root, Config& config) {
               config.global);
   read_storage(top.map("storage", {"path", "retention"}), config.storage);
   read_web(top.map("web", {"listen_address", "admin_token_file"}), base_dir, config.web);
-  read_services(top, config.global, config.services);
+  read_services(top, config.global, base_dir, config.services);
   read_probes(top, config.global, config.probes);
   read_rule_files(top, base_dir, config.rule_files);
   read_alerting(top, base_dir, config.alerting);

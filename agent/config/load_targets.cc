@@ -47,10 +47,30 @@ void read_name(const MapReader& m, std::string& out) {
   if (out.empty()) m.fail("name", "must not be empty");
 }
 
-ServiceConfig read_service(YamlReader& reader, const YamlItem& item, const GlobalConfig& global) {
+std::optional<ServiceAuthorization> read_authorization(const MapReader& service,
+                                                       const std::string& base_dir) {
+  if (!service.has("authorization")) return std::nullopt;
+  MapReader m = service.map("authorization", {"type", "credentials", "credentials_file"});
+  std::string type = "Bearer";
+  if (m.read("type", type) && type != "Bearer") {
+    m.fail("type", "only Bearer is supported, got \"" + type + "\"");
+  }
+  ServiceAuthorization auth;
+  m.read("credentials", auth.credentials);
+  if (m.read("credentials_file", auth.credentials_file)) {
+    auth.credentials_file = resolve_path(base_dir, *auth.credentials_file);
+  }
+  if (service.reader().ok() && auth.credentials.has_value() == auth.credentials_file.has_value()) {
+    m.reader().fail(m.where(), m.path() + ": needs exactly one of credentials, credentials_file");
+  }
+  return auth;
+}
+
+ServiceConfig read_service(YamlReader& reader, const YamlItem& item, const GlobalConfig& global,
+                           const std::string& base_dir) {
   MapReader m(reader, item,
               {"name", "health_url", "metrics_url", "interval", "timeout", "interval_when_failing",
-               "sample_limit", "body_size_limit", "depends_on", "labels"});
+               "sample_limit", "body_size_limit", "depends_on", "labels", "authorization"});
   ServiceConfig s;
   s.where = item.where;
   read_name(m, s.name);
@@ -68,6 +88,7 @@ ServiceConfig read_service(YamlReader& reader, const YamlItem& item, const Globa
   m.read_byte_size("body_size_limit", s.body_size_limit);
   m.read("depends_on", s.depends_on);
   m.read_labels("labels", s.labels);
+  s.authorization = read_authorization(m, base_dir);
   return s;
 }
 
@@ -187,10 +208,10 @@ ProbeConfig read_probe(YamlReader& reader, const YamlItem& item, const GlobalCon
 
 }  // namespace
 
-void read_services(const MapReader& top, const GlobalConfig& global,
+void read_services(const MapReader& top, const GlobalConfig& global, const std::string& base_dir,
                    std::vector<ServiceConfig>& out) {
   for (const YamlItem& item : top.items("services")) {
-    out.push_back(read_service(top.reader(), item, global));
+    out.push_back(read_service(top.reader(), item, global, base_dir));
   }
 }
 

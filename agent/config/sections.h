@@ -16,7 +16,7 @@ namespace vitals::detail {
 std::string resolve_path(const std::string& base_dir, const std::string& path);
 
 // `services:` and `probes:`; interval and timeout defaults come from `global`.
-void read_services(const MapReader& top, const GlobalConfig& global,
+void read_services(const MapReader& top, const GlobalConfig& global, const std::string& base_dir,
                    std::vector<ServiceConfig>& out);
 void read_probes(const MapReader& top, const GlobalConfig& global, std::vector<ProbeConfig>& out);
 

@@ -154,7 +154,8 @@ void CheckRunner::dispatch(const std::string& name, SteadyTime scheduled_at) {
     entry.in_flight = true;
     entry.timed_out = false;
     run = ++entry.run;
-    context = CheckContext{now + entry.options.timeout, &clock_};
+    entry.run_timeout = effective_timeout(entry.options.timeout);
+    context = CheckContext{now + entry.run_timeout, &clock_};
     entry.deadline_timer = loop_->add_timer(context.deadline, [weak = weak_from_this(), name, run] {
       if (auto self = weak.lock()) self->on_deadline(name, run);
     });
@@ -180,9 +181,8 @@ void CheckRunner::on_deadline(const std::string& name, std::uint64_t run) {
     if (!entry.in_flight || entry.run != run) return;
     entry.timed_out = true;
     stuck_threads_->Set(++stuck_);
-    CheckResult timeout =
-        CheckResult::fail("timeout after " + format_duration(entry.options.timeout));
-    changes = record(name, entry, std::move(timeout), entry.options.timeout);
+    CheckResult timeout = CheckResult::fail("timeout after " + format_duration(entry.run_timeout));
+    changes = record(name, entry, std::move(timeout), entry.run_timeout);
   }
   notify(changes);
 }
@@ -274,6 +274,15 @@ HealthRegistry::ListenerId CheckRunner::on_change(std::string check_name,
   HealthRegistry::ListenerId id = next_listener_id_++;
   listeners_.push_back({id, std::move(check_name), std::move(listener)});
   return id;
+}
+
+void CheckRunner::cap_timeouts(Duration limit) {
+  timeout_cap_ns_.store(limit > Duration::zero() ? limit.count() : 0);
+}
+
+Duration CheckRunner::effective_timeout(Duration configured) const {
+  const Duration cap(timeout_cap_ns_.load());
+  return cap > Duration::zero() ? std::min(configured, cap) : configured;
 }
 
 void CheckRunner::remove_listener(HealthRegistry::ListenerId id) {

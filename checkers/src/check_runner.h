@@ -2,6 +2,7 @@
 // executor with a deadline, applies the thresholds and publishes an immutable snapshot.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <thread>
@@ -38,6 +39,7 @@ class CheckRunner : public std::enable_shared_from_this<CheckRunner> {
       EXCLUDES(mu_);
   void remove_listener(HealthRegistry::ListenerId id) EXCLUDES(mu_);
   std::shared_ptr<prometheus::Registry> metrics() const { return metrics_; }
+  void cap_timeouts(Duration limit);
   // Stops the loop thread the runner owns, if any. Idempotent.
   void shutdown();
 
@@ -50,6 +52,7 @@ class CheckRunner : public std::enable_shared_from_this<CheckRunner> {
     bool in_flight = false;  // a run was handed to the executor and has not returned
     bool timed_out = false;  // ...and it passed its deadline: its thread is stuck
     EventLoop::TimerId deadline_timer = 0;
+    Duration run_timeout{0};  // the current run's, after any cap
     prometheus::Gauge* up = nullptr;
     prometheus::Gauge* duration = nullptr;
     prometheus::Gauge* failures = nullptr;
@@ -70,6 +73,7 @@ class CheckRunner : public std::enable_shared_from_this<CheckRunner> {
                                    Duration took) REQUIRES(mu_);
   void publish() REQUIRES(mu_);
   void notify(const std::vector<StatusChange>& changes) EXCLUDES(mu_);
+  Duration effective_timeout(Duration configured) const;
 
   const Clock& clock_;
   std::unique_ptr<EventLoop> own_loop_;
@@ -92,6 +96,7 @@ class CheckRunner : public std::enable_shared_from_this<CheckRunner> {
   std::vector<Listener> listeners_ GUARDED_BY(mu_);
   HealthRegistry::ListenerId next_listener_id_ GUARDED_BY(mu_) = 1;
   int stuck_ GUARDED_BY(mu_) = 0;
+  std::atomic<Duration::rep> timeout_cap_ns_{0};  // 0: no cap
 };
 
 }  // namespace vitals::detail

@@ -4,6 +4,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "check_runner.h"
+#include "vitals/common/secure_compare.h"
 
 namespace vitals {
 namespace {
@@ -21,14 +22,6 @@ int severity(CheckStatus status) {
 
 bool has_tag(const CheckState& check, const char* tag) {
   return check.tags.contains(tag);
-}
-
-// Compares every byte whatever the first difference, so the time taken says nothing of the token.
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 }  // namespace
@@ -76,6 +69,10 @@ std::shared_ptr<const HealthSnapshot> HealthRegistry::snapshot() const {
 
 void HealthRegistry::drain() {
   runner_->drain();
+}
+
+void HealthRegistry::cap_timeouts(Duration limit) const {
+  runner_->cap_timeouts(limit);
 }
 
 bool HealthRegistry::draining() const {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include <httplib.h>
@@ -49,10 +50,22 @@ bool install_signal_pipe() {
   return sigaction(SIGTERM, &action, nullptr) == 0 && sigaction(SIGINT, &action, nullptr) == 0;
 }
 
+// A scraper's own deadline (Prometheus sends it as seconds, e.g. "4.5") caps the checkers'.
+void honour_scrape_timeout(const HealthRegistry& registry, const httplib::Request& request) {
+  std::string header = request.get_header_value("X-Prometheus-Scrape-Timeout-Seconds");
+  if (header.empty()) return;
+  char* end = nullptr;
+  double seconds = std::strtod(header.c_str(), &end);
+  if (end == header.c_str() || *end != '\0' || !(seconds > 0) || seconds > 86400) return;
+  registry.cap_timeouts(
+      std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)));
+}
+
 }  // namespace
 
 void mount_health_routes(httplib::Server& server, const HealthRegistry& registry) {
   server.Get("/health", [&registry](const httplib::Request& request, httplib::Response& response) {
+    honour_scrape_timeout(registry, request);
     auto snapshot = registry.snapshot();
     response.status = detail::health_http_status(*snapshot);
     response.set_header("Cache-Control", "no-store");

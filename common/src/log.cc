@@ -101,7 +101,8 @@ bool parse_format(std::string_view name, Format& out) {
 }
 
 std::string format_line(Format format, std::string_view timestamp, Level level,
-                        std::string_view message, std::initializer_list<Field> fields) {
+                        std::string_view message, std::initializer_list<Field> fields,
+                        OmitEmpty omit) {
   std::string line;
   if (format == Format::Json) {
     line += "{\"ts\":";
@@ -111,6 +112,7 @@ std::string format_line(Format format, std::string_view timestamp, Level level,
     line += ",\"msg\":";
     append_json_string(line, message);
     for (const auto& [key, value] : fields) {
+      if (omit == OmitEmpty::Yes && value.empty()) continue;
       line += ',';
       append_json_string(line, key);
       line += ':';
@@ -126,6 +128,7 @@ std::string format_line(Format format, std::string_view timestamp, Level level,
   line += " msg=";
   append_logfmt_value(line, message);
   for (const auto& [key, value] : fields) {
+    if (omit == OmitEmpty::Yes && value.empty()) continue;
     line += ' ';
     line += key;
     line += '=';
@@ -135,10 +138,11 @@ std::string format_line(Format format, std::string_view timestamp, Level level,
   return line;
 }
 
-void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
+void write(Level level, std::string_view message, std::initializer_list<Field> fields,
+           OmitEmpty omit) {
   if (level < minimum_level.load()) return;
   std::string line = format_line(output_format.load(), format_rfc3339(real_clock().wall_now()),
-                                 level, message, fields);
+                                 level, message, fields, omit);
   std::fwrite(line.data(), 1, line.size(), stderr);  // one call: lines never interleave
 }
 

@@ -343,3 +343,25 @@ TEST_CASE("details are granted only for the exact bearer token, or to all when c
   HealthRegistry open(vitals::RegistryOptions{.show_details_always = true});
   CHECK(open.details_allowed(""));
 }
+
+TEST_CASE("a scraper's deadline caps the checkers' timeouts from their next run on") {
+  vitals::testing::FakeClock clock;
+  vitals::EventLoop loop(clock);
+  vitals::ThreadPool pool(1, 2);
+  HealthRegistry registry(
+      vitals::RegistryOptions{.service = "svc", .clock = &clock, .loop = &loop, .executor = &pool});
+  auto gate = std::make_shared<std::promise<void>>();
+  std::shared_future<void> opened = gate->get_future().share();
+  REQUIRE(registry.add(
+      "slow",
+      [opened](const vitals::CheckContext&) {
+        opened.wait();
+        return CheckResult::ok();
+      },
+      CheckOptions{.interval = 1min, .timeout = 30s, .initial_delay = 1s}));
+  registry.cap_timeouts(2s);
+  vitals::testing::advance(clock, loop, 3s);  // started at 1 s, capped deadline at 3 s
+  auto state = registry.snapshot()->checks.at(0);
+  CHECK(state.error == "timeout after 2s");
+  gate->set_value();
+}

@@ -93,3 +93,29 @@ TEST_CASE("a port already taken is refused with a clear error") {
   REQUIRE_FALSE(second);
   CHECK(vitals::to_string(second.error()).find("cannot listen on 127.0.0.1:") != std::string::npos);
 }
+
+TEST_CASE("/health honours X-Prometheus-Scrape-Timeout-Seconds as the checkers' deadline") {
+  vitals::HealthRegistry registry{vitals::RegistryOptions{.service = "svc"}};
+  auto release = std::make_shared<std::promise<void>>();
+  std::shared_future<void> released = release->get_future().share();
+  std::promise<std::string> timed_out;
+  registry.on_change("slow", [&](const vitals::StatusChange& change) {
+    if (change.error) timed_out.set_value(*change.error);
+  });
+  auto started = vitals::HealthServer::start(registry, {});
+  REQUIRE_MESSAGE(started, vitals::testing::why(started));
+  httplib::Client client("127.0.0.1", (*started)->port());
+  auto health = client.Get("/health", {{"X-Prometheus-Scrape-Timeout-Seconds", "0.2"}});
+  REQUIRE(health);
+  REQUIRE(registry.add(
+      "slow",
+      [released](const vitals::CheckContext&) {
+        released.wait();
+        return CheckResult::ok();
+      },
+      vitals::CheckOptions{.interval = 1h, .timeout = 1h}));
+  auto error = timed_out.get_future();
+  REQUIRE(error.wait_for(10s) == std::future_status::ready);
+  CHECK(error.get() == "timeout after 200ms");
+  release->set_value();
+}

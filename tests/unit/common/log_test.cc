@@ -31,3 +31,9 @@ TEST_CASE("level and format names parse, unknown ones do not") {
   CHECK(format == Format::Json);
   CHECK_FALSE(vitals::log::parse_format("xml", format));
 }
+
+TEST_CASE("empty fields can be left out of a line") {
+  std::string line = vitals::log::format_line(Format::Logfmt, "t", Level::Info, "m",
+                                              {{"a", ""}, {"b", "x"}}, vitals::log::OmitEmpty::Yes);
+  CHECK(line == "ts=t level=info msg=m b=x\n");
+}

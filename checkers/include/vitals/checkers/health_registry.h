@@ -105,6 +105,11 @@ class HealthRegistry {
   void drain();
   bool draining() const;
 
+  // Caps every checker's timeout at `limit` from the next run on. The HTTP routes call it with
+  // a scraper's X-Prometheus-Scrape-Timeout-Seconds, so no checker is allowed longer than the
+  // scraper waits for an answer. Thread-safe.
+  void cap_timeouts(Duration limit) const;
+
   // `check_name` empty: the whole service's status changes. Otherwise that check's.
   ListenerId on_change(std::string check_name, Listener listener);
   void remove_listener(ListenerId id);

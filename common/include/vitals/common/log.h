@@ -13,6 +13,8 @@ enum class Level { Debug, Info, Warn, Error };
 enum class Format { Logfmt, Json };
 
 using Field = std::pair<std::string_view, std::string>;
+// Yes: fields whose value is empty are left out of the line (e.g. "check" for a probe).
+enum class OmitEmpty { No, Yes };
 
 // Set once at start-up, before other threads log.
 void configure(Level minimum, Format format);
@@ -20,23 +22,29 @@ void configure(Level minimum, Format format);
 bool parse_level(std::string_view name, Level& out);
 bool parse_format(std::string_view name, Format& out);
 
-void write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+void write(Level level, std::string_view message, std::initializer_list<Field> fields = {},
+           OmitEmpty omit = OmitEmpty::No);
 
-inline void debug(std::string_view m, std::initializer_list<Field> f = {}) {
-  write(Level::Debug, m, f);
+inline void debug(std::string_view m, std::initializer_list<Field> f = {},
+                  OmitEmpty omit = OmitEmpty::No) {
+  write(Level::Debug, m, f, omit);
 }
-inline void info(std::string_view m, std::initializer_list<Field> f = {}) {
-  write(Level::Info, m, f);
+inline void info(std::string_view m, std::initializer_list<Field> f = {},
+                 OmitEmpty omit = OmitEmpty::No) {
+  write(Level::Info, m, f, omit);
 }
-inline void warn(std::string_view m, std::initializer_list<Field> f = {}) {
-  write(Level::Warn, m, f);
+inline void warn(std::string_view m, std::initializer_list<Field> f = {},
+                 OmitEmpty omit = OmitEmpty::No) {
+  write(Level::Warn, m, f, omit);
 }
-inline void error(std::string_view m, std::initializer_list<Field> f = {}) {
-  write(Level::Error, m, f);
+inline void error(std::string_view m, std::initializer_list<Field> f = {},
+                  OmitEmpty omit = OmitEmpty::No) {
+  write(Level::Error, m, f, omit);
 }
 
 // One log line as text, without writing it; for tests.
 std::string format_line(Format format, std::string_view timestamp, Level level,
-                        std::string_view message, std::initializer_list<Field> fields);
+                        std::string_view message, std::initializer_list<Field> fields,
+                        OmitEmpty omit = OmitEmpty::No);
 
 }  // namespace vitals::log

@@ -263,3 +263,40 @@ TEST_CASE("an error in a loaded file names the file, line and column") {
   CHECK(to_string(config.error()) ==
         path + ":2:20: global.scrape_interval: expected a duration like 15s, got \"soon\"");
 }
+
+TEST_CASE("a service's bearer authorization is read, its file resolved like other paths") {
+  Config c = parse_ok(R"(services:
+  - name: cards
+    health_url: http://127.0.0.1:8081/health
+    authorization: {credentials_file: secrets/cards-token}
+  - name: feed
+    health_url: http://127.0.0.1:8082/health
+    authorization: {type: Bearer, credentials: s3cret}
+)",
+                      "/etc/vitals/vitals.yml");
+  REQUIRE(c.services[0].authorization.has_value());
+  CHECK(c.services[0].authorization->credentials_file == "/etc/vitals/secrets/cards-token");
+  CHECK(c.services[1].authorization->credentials == "s3cret");
+}
+
+TEST_CASE("authorization needs exactly one secret, and only the Bearer type") {
+  std::string head = "services:\n  - name: a\n    health_url: http://127.0.0.1:1/health\n";
+  CHECK(error_of(head + "    authorization: {}\n") ==
+        "vitals.yml:4:20: services[0].authorization: needs exactly one of credentials, "
+        "credentials_file");
+  CHECK(error_of(head + "    authorization: {type: Basic, credentials: x}\n") ==
+        "vitals.yml:4:27: services[0].authorization.type: only Bearer is supported, got \"Basic\"");
+}
+
+TEST_CASE("a target is the same across a reload unless what it runs changed") {
+  Config before = parse_ok(spec_example_with_feed_service());
+  Config after = parse_ok("\n\n" + spec_example_with_feed_service());  // everything moved down
+  REQUIRE(before.services[0].where.line != after.services[0].where.line);
+  CHECK(vitals::same_target(before.services[0], after.services[0]));
+  CHECK(vitals::same_target(before.probes[0], after.probes[0]));
+  after.probes[0].timeout += 1s;
+  CHECK_FALSE(vitals::same_target(before.probes[0], after.probes[0]));
+  std::get<vitals::HttpProbe>(after.probes[0].kind).url += "x";
+  after.probes[0].timeout -= 1s;
+  CHECK_FALSE(vitals::same_target(before.probes[0], after.probes[0]));
+}

@@ -1,0 +1,261 @@
+#include "agent/daemon.h"
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "agent/config/load_config.h"
+#include "agent/expose/agent_metrics.h"
+#include "agent/expose/exposition.h"
+#include "agent/expose/target_series.h"
+#include "agent/net/net_loop.h"
+#include "agent/schedule/scheduler.h"
+#include "agent/store/history_store.h"
+#include "agent/watch/target_set.h"
+#include "agent/web/server.h"
+#include "vitals/common/log.h"
+
+namespace vitals {
+namespace {
+
+// Runs at or under this many targets at once; the rest queue for a free slot.
+constexpr std::size_t kMaxInFlight = 4096;
+// How often the loop measures its own lag and refreshes the self-metrics.
+constexpr Duration kHousekeepingPeriod = std::chrono::seconds(1);
+
+// A secret file's content without the trailing newline editors add.
+Result<std::string> read_secret(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(ErrorCode::NotFound, "cannot read secret file \"" + path + "\"");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() &&
+         (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) {
+    secret.pop_back();
+  }
+  return secret;
+}
+
+// Each service's bearer credentials, read here so the network thread never waits on a file.
+Result<std::map<std::string, std::string>> read_bearer_tokens(const Config& config) {
+  std::map<std::string, std::string> tokens;
+  for (const ServiceConfig& service : config.services) {
+    if (!service.authorization) continue;
+    if (service.authorization->credentials) {
+      tokens[service.name] = *service.authorization->credentials;
+      continue;
+    }
+    auto secret = read_secret(*service.authorization->credentials_file);
+    if (!secret) return tl::unexpected(secret.error());
+    tokens[service.name] = *secret;
+  }
+  return tokens;
+}
+
+std::vector<std::string> names_of(const Config& config, bool services) {
+  std::vector<std::string> names;
+  if (services) {
+    for (const auto& s : config.services) names.push_back(s.name);
+  } else {
+    for (const auto& p : config.probes) names.push_back(p.name);
+  }
+  return names;
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  DaemonOptions options;
+  Config config;  // the running one; guarded by reload_mu
+  std::mutex reload_mu;
+  std::string admin_token;
+  AgentMetrics metrics;
+  std::unique_ptr<HistoryStore> history;
+  NetLoop net{real_clock()};
+  Scheduler scheduler{net.events(), kMaxInFlight};
+  std::unique_ptr<TargetSet> targets;
+  std::thread net_thread;
+  std::unique_ptr<WebServer> web;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopped{false};
+
+  Result<Config> load() const;
+  void apply_on_loop(const Config& next, std::map<std::string, std::string> tokens);
+  void housekeeping(SteadyTime due);
+  Result<void> start_web(std::function<Result<void>()> reload);
+};
+
+Result<Config> Daemon::Impl::load() const {
+  auto loaded = load_config(options.config_file);
+  if (!loaded) return loaded;
+  if (options.listen_address) loaded->web.listen_address = *options.listen_address;
+  if (options.storage_path) loaded->storage.path = *options.storage_path;
+  return loaded;
+}
+
+// Hands the new configuration to the network thread and waits until it is in effect.
+void Daemon::Impl::apply_on_loop(const Config& next, std::map<std::string, std::string> tokens) {
+  std::promise<void> applied;
+  net.events().post([&] {
+    targets->apply(next, tokens);
+    applied.set_value();
+  });
+  applied.get_future().wait();
+  metrics.set_targets(names_of(next, true), names_of(next, false));
+}
+
+// Measures how late the loop ran this timer, refreshes the self-metrics, and re-arms.
+void Daemon::Impl::housekeeping(SteadyTime due) {
+  const SteadyTime now = net.events().clock().now();
+  metrics.set_loop_lag(std::chrono::duration<double>(now - due).count());
+  metrics.set_scheduler(scheduler.stats(), scheduler.take_worst_lateness());
+  if (history) metrics.set_history(history->metrics());
+  const SteadyTime next = now + kHousekeepingPeriod;
+  net.events().add_timer(next, [this, next] { housekeeping(next); });
+}
+
+Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
+  WebHandlers handlers;
+  handlers.snapshot = [this] { return targets->snapshot(); };
+  handlers.render_metrics = [this] {
+    Exposition out;
+    write_target_series(out, *targets->snapshot());
+    return out.text() + metrics.render();
+  };
+  handlers.reload = std::move(reload);
+  handlers.ready = [this] { return ready.load(); };
+  handlers.history = history.get();
+  auto server = WebServer::start(
+      {.listen_address = config.web.listen_address, .admin_token = admin_token}, handlers);
+  if (!server) return tl::unexpected(server.error());
+  web = std::move(*server);
+  return {};
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  auto config = impl->load();
+  if (!config) return tl::unexpected(config.error());
+  impl->config = std::move(*config);
+  auto tokens = read_bearer_tokens(impl->config);
+  if (!tokens) return tl::unexpected(tokens.error());
+  if (impl->config.web.admin_token_file) {
+    auto token = read_secret(*impl->config.web.admin_token_file);
+    if (!token) return tl::unexpected(token.error());
+    impl->admin_token = std::move(*token);
+  }
+
+  const std::filesystem::path storage(impl->config.storage.path);
+  if (storage.has_parent_path()) {
+    std::error_code ignored;  // open() below says clearly what is wrong with the path
+    std::filesystem::create_directories(storage.parent_path(), ignored);
+  }
+  auto history =
+      HistoryStore::open(impl->config.storage.path, real_clock(), impl->config.storage.retention);
+  if (!history) return tl::unexpected(history.error());
+  impl->history = std::move(*history);
+
+  Impl* raw = impl.get();
+  impl->targets = std::make_unique<TargetSet>(
+      impl->net, impl->scheduler, impl->history.get(),
+      RunObserver{
+          .scrape_finished =
+              [raw](const std::string& s, bool ok, Duration took) {
+                raw->metrics.scrape_finished(s, ok, std::chrono::duration<double>(took).count());
+              },
+          .probe_finished =
+              [raw](const std::string& p, bool ok, Duration took) {
+                raw->metrics.probe_finished(p, ok, std::chrono::duration<double>(took).count());
+              }});
+  impl->net_thread = std::thread([raw] { raw->net.run(); });
+  impl->apply_on_loop(impl->config, std::move(*tokens));
+  impl->metrics.config_reloaded(true, real_clock().wall_now());
+  raw->net.events().post([raw] { raw->housekeeping(raw->net.events().clock().now()); });
+
+  std::unique_ptr<Daemon> daemon(new Daemon(std::move(impl)));
+  auto web = raw->start_web([d = daemon.get()] { return d->reload(); });
+  if (!web) return tl::unexpected(web.error());  // ~Daemon stops the rest
+  raw->ready = true;
+  log::info("vitals-agent started", {{"config", raw->options.config_file},
+                                     {"listen_address", raw->config.web.listen_address},
+                                     {"storage", raw->config.storage.path},
+                                     {"services", std::to_string(raw->config.services.size())},
+                                     {"probes", std::to_string(raw->config.probes.size())}});
+  return daemon;
+}
+
+Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Daemon::~Daemon() {
+  stop();
+}
+
+Result<void> Daemon::reload() {
+  std::lock_guard<std::mutex> lock(impl_->reload_mu);
+  auto refuse = [&](const Error& error) -> Result<void> {
+    log::error("configuration reload refused; the running configuration stays",
+               {{"file", impl_->options.config_file}, {"reason", to_string(error)}});
+    impl_->metrics.config_reloaded(false, real_clock().wall_now());
+    return tl::unexpected(error);
+  };
+  auto next = impl_->load();
+  if (!next) return refuse(next.error());
+  auto tokens = read_bearer_tokens(*next);
+  if (!tokens) return refuse(tokens.error());
+  const Config& running = impl_->config;
+  if (next->web.listen_address != running.web.listen_address ||
+      next->storage.path != running.storage.path ||
+      next->web.admin_token_file != running.web.admin_token_file) {
+    log::warn("listen address, storage path and admin token change only on restart");
+    next->web = running.web;
+    next->storage = running.storage;
+  }
+  impl_->apply_on_loop(*next, std::move(*tokens));
+  impl_->config = std::move(*next);
+  impl_->metrics.config_reloaded(true, real_clock().wall_now());
+  log::info("configuration reloaded", {{"file", impl_->options.config_file}});
+  return {};
+}
+
+void Daemon::stop() {
+  if (impl_->stopped.exchange(true)) return;
+  impl_->ready = false;
+  if (impl_->web) impl_->web->stop();
+  if (impl_->net_thread.joinable()) {
+    std::promise<void> cleared;
+    impl_->net.events().post([&] {
+      impl_->targets->clear();
+      cleared.set_value();
+    });
+    cleared.get_future().wait();
+    impl_->net.stop();
+    impl_->net_thread.join();
+  }
+  impl_->targets.reset();
+  if (impl_->history) {
+    if (auto flushed = impl_->history->flush(); !flushed) {
+      log::error("history flush failed at shutdown", {{"reason", to_string(flushed.error())}});
+    }
+  }
+  log::info("vitals-agent stopped");
+}
+
+int Daemon::web_port() const {
+  return impl_->web ? impl_->web->port() : 0;
+}
+
+std::shared_ptr<const AgentSnapshot> Daemon::snapshot() const {
+  return impl_->targets->snapshot();
+}
+
+std::string Daemon::render_metrics() const {
+  Exposition out;
+  write_target_series(out, *impl_->targets->snapshot());
+  return out.text() + impl_->metrics.render();
+}
+
+}  // namespace vitals

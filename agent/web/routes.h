@@ -1,0 +1,42 @@
+// The web server's routes and what every response passes through on its way out (errors in the
+// client's format, caught exceptions, security headers, the admin check). Internal to agent/web;
+// only the .cc files include httplib.h. Everything here is thread-safe once mounted.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "agent/web/server.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace vitals::detail {
+
+using RouteHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+// /metrics, /-/healthy, /-/ready, /-/reload. `handlers` and `options` must outlive `server`.
+void mount_lifecycle_routes(httplib::Server& server, const WebHandlers& handlers,
+                            const WebOptions& options);
+// /api/v1/services, probes, checks, history.
+void mount_api_routes(httplib::Server& server, const WebHandlers& handlers);
+// The query-size bound, JSON and text error bodies, security headers.
+void install_edge_handlers(httplib::Server& server, const WebOptions& options);
+
+// Wraps a route so an exception becomes a logged 500 instead of escaping into httplib.
+RouteHandler guarded(RouteHandler handler);
+
+// Under /api/ the JSON envelope with `type` (bad_data, not_found …); elsewhere plain text.
+void write_error(const httplib::Request& request, httplib::Response& response, int status,
+                 std::string_view type, std::string_view message);
+
+// True when no token is configured, or `authorization` is "Bearer <token>" (scheme in any case).
+bool admin_allowed(std::string_view authorization, std::string_view token);
+// Answers 401 with WWW-Authenticate and returns false unless the request may use admin endpoints.
+bool require_admin(const httplib::Request& request, httplib::Response& response,
+                   std::string_view token);
+
+}  // namespace vitals::detail
