@@ -14,22 +14,6 @@ namespace {
 // Bodies are kept only to match expect_body_regex, and never more than this.
 constexpr std::size_t kMaxCheckedBody = 16 * 1024 * 1024;
 
-// A response that never fully arrived (empty reply, reset) counts as a failed connection.
-FailureReason reason_of(HttpResponse::Failure failure) {
-  switch (failure) {
-    case HttpResponse::Failure::Resolve:
-      return FailureReason::Resolve;
-    case HttpResponse::Failure::Tls:
-      return FailureReason::Tls;
-    case HttpResponse::Failure::Timeout:
-      return FailureReason::Timeout;
-    case HttpResponse::Failure::TooLarge:
-      return FailureReason::Body;
-    default:
-      return FailureReason::Connect;
-  }
-}
-
 std::string expected_statuses(const std::vector<int>& expected) {
   if (expected.empty()) return "2xx";
   std::string out;
@@ -96,7 +80,7 @@ class HttpProber final : public Prober {
       result.error = std::move(error);
       return result;
     };
-    if (r.transport_error) return failed(reason_of(r.failure), *r.transport_error);
+    if (r.transport_error) return failed(failure_reason_of(r.failure), *r.transport_error);
     if (!status_ok(r.status)) {
       return failed(FailureReason::Status, "status " + std::to_string(r.status) + ", expected " +
                                                expected_statuses(config_.expect_status));

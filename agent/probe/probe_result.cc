@@ -26,4 +26,19 @@ std::string_view to_string(FailureReason reason) {
   return "";
 }
 
+FailureReason failure_reason_of(HttpResponse::Failure failure) {
+  switch (failure) {
+    case HttpResponse::Failure::Resolve:
+      return FailureReason::Resolve;
+    case HttpResponse::Failure::Tls:
+      return FailureReason::Tls;
+    case HttpResponse::Failure::Timeout:
+      return FailureReason::Timeout;
+    case HttpResponse::Failure::TooLarge:
+      return FailureReason::Body;
+    default:
+      return FailureReason::Connect;
+  }
+}
+
 }  // namespace vitals

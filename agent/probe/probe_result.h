@@ -26,6 +26,10 @@ enum class FailureReason {
 // "resolve", "connect", … as in probe_failure_reason{reason=…}; "" for None.
 std::string_view to_string(FailureReason reason);
 
+// The reason an HTTP transfer's failure gives. A response that never fully arrived (empty
+// reply, reset) counts as a failed connection; a body over the limit as `body`.
+FailureReason failure_reason_of(HttpResponse::Failure failure);
+
 struct ProbeResult {
   bool success = false;
   FailureReason reason = FailureReason::None;

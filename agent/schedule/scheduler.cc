@@ -1,20 +1,12 @@
 #include "agent/schedule/scheduler.h"
 
+#include "vitals/common/stable_hash.h"
+
 namespace vitals {
 namespace {
 
 // A target that never reports back is written off this long after its deadline.
 constexpr Duration kWriteOffGrace = std::chrono::seconds(1);
-
-// FNV-1a: stable across runs and builds, unlike std::hash.
-std::uint64_t stable_hash(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 }  // namespace
 

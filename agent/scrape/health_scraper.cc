@@ -8,21 +8,6 @@ namespace {
 // A /health body is small; without a configured limit, this keeps a hostile one bounded.
 constexpr std::uint64_t kDefaultBodyLimit = 16 << 20;
 
-FailureReason reason_of(HttpResponse::Failure failure) {
-  switch (failure) {
-    case HttpResponse::Failure::Resolve:
-      return FailureReason::Resolve;
-    case HttpResponse::Failure::Tls:
-      return FailureReason::Tls;
-    case HttpResponse::Failure::Timeout:
-      return FailureReason::Timeout;
-    case HttpResponse::Failure::TooLarge:
-      return FailureReason::Body;
-    default:
-      return FailureReason::Connect;
-  }
-}
-
 std::string seconds_text(Duration d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", std::chrono::duration<double>(d).count());
@@ -35,7 +20,7 @@ HealthObservation observe_health_response(const std::string& url, const HttpResp
   HealthObservation seen;
   seen.duration = response.total;
   if (response.transport_error) {
-    seen.reason = reason_of(response.failure);
+    seen.reason = failure_reason_of(response.failure);
     seen.error = "GET " + url + ": " + *response.transport_error;
     return seen;
   }

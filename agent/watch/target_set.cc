@@ -4,6 +4,7 @@
 
 #include "agent/state/vantage.h"
 #include "vitals/common/log.h"
+#include "vitals/common/stable_hash.h"
 
 namespace vitals {
 namespace {
@@ -11,19 +12,10 @@ namespace {
 // Readers see changes within this long; batching keeps a burst of results to one snapshot.
 constexpr Duration kPublishDelay = std::chrono::milliseconds(20);
 
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 }  // namespace
 
 int shard_of(std::string_view name, int total) {
-  return total <= 1 ? 0 : static_cast<int>(fnv1a(name) % static_cast<std::uint64_t>(total));
+  return total <= 1 ? 0 : static_cast<int>(stable_hash(name) % static_cast<std::uint64_t>(total));
 }
 
 struct TargetSet::ServiceSlot {

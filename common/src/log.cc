@@ -26,16 +26,7 @@ std::string_view level_name(Level level) {
   return "info";
 }
 
-// logfmt quotes a value holding spaces, quotes, '=' or control characters.
-void append_logfmt_value(std::string& out, std::string_view value) {
-  bool plain = !value.empty();
-  for (char c : value) {
-    if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) plain = false;
-  }
-  if (plain) {
-    out += value;
-    return;
-  }
+void append_json_string(std::string& out, std::string_view value) {
   out += '"';
   for (char c : value) {
     if (c == '"' || c == '\\') {
@@ -54,23 +45,17 @@ void append_logfmt_value(std::string& out, std::string_view value) {
   out += '"';
 }
 
-void append_json_string(std::string& out, std::string_view value) {
-  out += '"';
+// logfmt quotes a value holding spaces, quotes, '=' or control characters, with JSON's escapes.
+void append_logfmt_value(std::string& out, std::string_view value) {
+  bool plain = !value.empty();
   for (char c : value) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
+    if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) plain = false;
   }
-  out += '"';
+  if (plain) {
+    out += value;
+  } else {
+    append_json_string(out, value);
+  }
 }
 
 }  // namespace
