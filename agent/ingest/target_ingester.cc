@@ -1,0 +1,127 @@
+#include "agent/ingest/target_ingester.h"
+
+#include <algorithm>
+
+namespace vitals {
+
+// Collects the body's samples so nothing is appended unless the whole body parses.
+class TargetIngester::Collector final : public ExpositionVisitor {
+ public:
+  Collector(TargetIngester& owner, std::int64_t scrape_ms) : owner_(owner), scrape_ms_(scrape_ms) {}
+
+  void on_sample(const ParsedSample& sample) override {
+    if (!error_.empty()) return;
+    key_.assign(sample.name);
+    for (const LabelView& label : sample.labels) {
+      key_ += '\xff';
+      key_ += label.name;
+      key_ += '=';
+      key_ += label.value;
+    }
+    SeriesRef ref = owner_.series_for(key_, sample);
+    if (ref == 0) {
+      error_ = "invalid series " + std::string(sample.name);
+      return;
+    }
+    pending.push_back({ref, sample.timestamp_ms.value_or(scrape_ms_), sample.value});
+  }
+
+  std::vector<Pending> pending;
+  const std::string& error() const { return error_; }
+
+ private:
+  TargetIngester& owner_;
+  std::int64_t scrape_ms_;
+  std::string key_;
+  std::string error_;
+};
+
+TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
+                               std::uint64_t sample_limit)
+    : window_(window), target_labels_(std::move(target_labels)), sample_limit_(sample_limit) {}
+
+// The scraped labels, with the target's attached: a scraped label the target also sets keeps
+// its value under exported_<name> (and exported_exported_… if that is taken too).
+SeriesRef TargetIngester::series_for(std::string_view key, const ParsedSample& sample) {
+  if (auto cached = refs_.find(std::string(key)); cached != refs_.end()) return cached->second;
+  LabelPairs labels;
+  labels.reserve(sample.labels.size() + target_labels_.size() + 1);
+  labels.push_back({"__name__", std::string(sample.name)});
+  auto taken = [&](std::string_view name) {
+    return std::any_of(labels.begin(), labels.end(),
+                       [&](const LabelPair& l) { return l.name == name; }) ||
+           std::any_of(target_labels_.begin(), target_labels_.end(),
+                       [&](const LabelPair& l) { return l.name == name; });
+  };
+  for (const LabelView& label : sample.labels) {
+    std::string name(label.name);
+    while (taken(name)) name = "exported_" + name;
+    labels.push_back({std::move(name), std::string(label.value)});
+  }
+  labels.insert(labels.end(), target_labels_.begin(), target_labels_.end());
+  auto ref = window_.get_or_create(std::move(labels));
+  if (!ref) return 0;
+  refs_.emplace(std::string(key), *ref);
+  return *ref;
+}
+
+IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat format,
+                                     std::int64_t scrape_ms, Duration took) {
+  Collector collector(*this, scrape_ms);
+  auto parsed = parse_exposition(body, format, collector, {.max_samples = sample_limit_});
+  if (!parsed) return fail(parsed.error().message, scrape_ms, took);
+  if (!collector.error().empty()) return fail(collector.error(), scrape_ms, took);
+
+  IngestOutcome outcome{.up = true};
+  std::vector<SeriesRef> current;
+  current.reserve(collector.pending.size());
+  for (const Pending& p : collector.pending) {
+    AppendStatus status = window_.append(p.ref, p.t_ms, p.value);
+    if (status == AppendStatus::Appended || status == AppendStatus::Unchanged) {
+      ++outcome.samples;
+    } else {
+      ++outcome.rejected;
+    }
+    current.push_back(p.ref);
+  }
+  std::sort(current.begin(), current.end());
+  current.erase(std::unique(current.begin(), current.end()), current.end());
+  mark_vanished(current, scrape_ms);
+  last_scraped_ = std::move(current);
+  write_report(scrape_ms, true, took, outcome.samples);
+  return outcome;
+}
+
+IngestOutcome TargetIngester::fail(std::string error, std::int64_t scrape_ms, Duration took) {
+  mark_vanished({}, scrape_ms);
+  last_scraped_.clear();
+  write_report(scrape_ms, false, took, 0);
+  return IngestOutcome{.up = false, .error = std::move(error)};
+}
+
+// Prometheus' staleness: a series absent from this scrape ends now, not five minutes later.
+void TargetIngester::mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms) {
+  for (SeriesRef ref : last_scraped_) {
+    if (!std::binary_search(current.begin(), current.end(), ref)) window_.mark_stale(ref, t_ms);
+  }
+}
+
+void TargetIngester::write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples) {
+  append_report("up", t_ms, up ? 1 : 0);
+  append_report("scrape_duration_seconds", t_ms, std::chrono::duration<double>(took).count());
+  append_report("scrape_samples_scraped", t_ms, static_cast<double>(samples));
+}
+
+void TargetIngester::append_report(std::string_view name, std::int64_t t_ms, double value) {
+  auto it = report_refs_.find(std::string(name));
+  if (it == report_refs_.end()) {
+    LabelPairs labels = target_labels_;
+    labels.push_back({"__name__", std::string(name)});
+    auto ref = window_.get_or_create(std::move(labels));
+    if (!ref) return;
+    it = report_refs_.emplace(std::string(name), *ref).first;
+  }
+  window_.append(it->second, t_ms, value);
+}
+
+}  // namespace vitals

@@ -1,0 +1,60 @@
+// Turns one scraped /metrics body into samples in the window, the way Prometheus scrapes: the
+// target's labels attached (a scraped label that clashes becomes exported_<name>, as with
+// honor_labels: false), each series' ref cached from scrape to scrape, series that vanished
+// (or all of them, when the scrape failed) marked stale at once, and the scrape's own up,
+// scrape_duration_seconds and scrape_samples_scraped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "agent/scrape/text_format_parser.h"
+#include "agent/store/sample_window.h"
+
+namespace vitals {
+
+struct IngestOutcome {
+  bool up = false;
+  std::string error{};       // why the scrape failed; empty when up
+  std::size_t samples = 0;   // scraped and accepted
+  std::size_t rejected = 0;  // out of order or duplicate
+};
+
+// Not thread-safe: one scrape of a target at a time, which the scheduler guarantees; any
+// thread may run it (the agent uses its CPU pool, not the network thread).
+class TargetIngester {
+ public:
+  // `target_labels` (service, instance and the configured labels) go on every series.
+  TargetIngester(SampleWindow& window, LabelPairs target_labels, std::uint64_t sample_limit);
+
+  // A body arrived: parse it whole first (a malformed one stores nothing), then append.
+  IngestOutcome ingest(std::string_view body, ExpositionFormat format, std::int64_t scrape_ms,
+                       Duration took);
+  // No usable body: up 0 and every series of the last scrape marked stale.
+  IngestOutcome fail(std::string error, std::int64_t scrape_ms, Duration took);
+
+ private:
+  struct Pending {
+    SeriesRef ref;
+    std::int64_t t_ms;
+    double value;
+  };
+  class Collector;
+
+  SeriesRef series_for(std::string_view key, const ParsedSample& sample);
+  void write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples);
+  void append_report(std::string_view name, std::int64_t t_ms, double value);
+  void mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms);
+
+  SampleWindow& window_;
+  const LabelPairs target_labels_;
+  const std::uint64_t sample_limit_;
+  std::unordered_map<std::string, SeriesRef> refs_;  // series text as scraped -> ref
+  std::vector<SeriesRef> last_scraped_;              // sorted
+  std::unordered_map<std::string, SeriesRef> report_refs_;
+};
+
+}  // namespace vitals

@@ -1,0 +1,112 @@
+#include "agent/ingest/target_ingester.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "tests/support/fake_clock.h"
+
+using namespace std::chrono_literals;
+using vitals::ExpositionFormat;
+using vitals::LabelMatcher;
+using vitals::TargetIngester;
+
+namespace {
+
+LabelMatcher eq(std::string name, std::string value) {
+  return LabelMatcher::make(std::move(name), vitals::MatchOp::Equal, std::move(value)).value();
+}
+
+struct World {
+  vitals::testing::FakeClock clock;
+  std::unique_ptr<vitals::SampleWindow> window = vitals::SampleWindow::create(clock, {});
+  TargetIngester ingester{*window,
+                          {{"service", "cards"}, {"instance", "127.0.0.1:8081"}},
+                          /*sample_limit=*/100};
+
+  std::vector<vitals::SamplePoint> samples_of(const std::string& name,
+                                              std::vector<LabelMatcher> more = {}) {
+    more.push_back(eq("__name__", name));
+    auto refs = window->select(more);
+    REQUIRE_MESSAGE(refs.size() == 1, name, " matched ", refs.size(), " series");
+    return window->samples(refs[0], 0, 1'000'000'000);
+  }
+  vitals::LabelPairs labels_of(const std::string& name) {
+    auto refs = window->select({eq("__name__", name)});
+    REQUIRE(refs.size() == 1);
+    return window->labels(refs[0]);
+  }
+};
+
+constexpr std::string_view kBody =
+    "# TYPE card_authorisations_total counter\n"
+    "card_authorisations_total{result=\"approved\"} 10\n"
+    "card_authorisations_total{result=\"declined\"} 2\n"
+    "# TYPE queue_depth gauge\n"
+    "queue_depth{service=\"inner\"} 7\n";
+
+}  // namespace
+
+TEST_CASE("a scrape lands every sample with the target's labels, plus up and scrape stats") {
+  World w;
+  auto outcome = w.ingester.ingest(kBody, ExpositionFormat::PrometheusText, 1000, 5ms);
+  CHECK(outcome.up);
+  CHECK(outcome.samples == 3);
+  auto approved = w.samples_of("card_authorisations_total", {eq("result", "approved")});
+  REQUIRE(approved.size() == 1);
+  CHECK(approved[0].t_ms == 1000);
+  CHECK(approved[0].value == 10);
+  CHECK(w.samples_of("up").at(0).value == 1);
+  CHECK(w.samples_of("scrape_samples_scraped").at(0).value == 3);
+  CHECK(w.samples_of("scrape_duration_seconds").at(0).value == doctest::Approx(0.005));
+}
+
+TEST_CASE("a scraped label that clashes with a target label is kept as exported_") {
+  World w;
+  w.ingester.ingest(kBody, ExpositionFormat::PrometheusText, 1000, 1ms);
+  auto labels = w.labels_of("queue_depth");
+  auto value_of = [&](const std::string& name) {
+    for (const auto& l : labels) {
+      if (l.name == name) return l.value;
+    }
+    return std::string("<absent>");
+  };
+  CHECK(value_of("service") == "cards");
+  CHECK(value_of("exported_service") == "inner");
+  CHECK(value_of("instance") == "127.0.0.1:8081");
+}
+
+TEST_CASE("a series missing from the next scrape is marked stale at once") {
+  World w;
+  w.ingester.ingest(kBody, ExpositionFormat::PrometheusText, 1000, 1ms);
+  w.ingester.ingest("card_authorisations_total{result=\"approved\"} 11\n",
+                    ExpositionFormat::PrometheusText, 2000, 1ms);
+  auto declined = w.samples_of("card_authorisations_total", {eq("result", "declined")});
+  REQUIRE(declined.size() == 2);
+  CHECK(declined[1].t_ms == 2000);
+  CHECK(vitals::is_stale_nan(declined[1].value));
+}
+
+TEST_CASE("a malformed body stores nothing, sets up to 0 and makes every series stale") {
+  World w;
+  w.ingester.ingest(kBody, ExpositionFormat::PrometheusText, 1000, 1ms);
+  auto outcome = w.ingester.ingest("card_authorisations_total{result=\"approved\"} 12\nbroken{\n",
+                                   ExpositionFormat::PrometheusText, 2000, 1ms);
+  CHECK_FALSE(outcome.up);
+  CHECK(outcome.error.find("line 2") != std::string::npos);
+  auto approved = w.samples_of("card_authorisations_total", {eq("result", "approved")});
+  REQUIRE(approved.size() == 2);
+  CHECK(vitals::is_stale_nan(approved[1].value));  // not 12: the bad body was dropped whole
+  auto up = w.samples_of("up");
+  CHECK(up.back().value == 0);
+}
+
+TEST_CASE("more samples than sample_limit fail the whole scrape, as in Prometheus") {
+  World w;
+  std::string body;
+  for (int i = 0; i < 101; ++i) body += "m{i=\"" + std::to_string(i) + "\"} 1\n";
+  auto outcome = w.ingester.ingest(body, ExpositionFormat::PrometheusText, 1000, 1ms);
+  CHECK_FALSE(outcome.up);
+  CHECK(outcome.error.find("sample_limit") != std::string::npos);
+  CHECK(w.samples_of("up").at(0).value == 0);
+}
