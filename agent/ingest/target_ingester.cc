@@ -82,6 +82,7 @@ IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat for
     } else {
       ++outcome.rejected;
     }
+    if (status == AppendStatus::NotFound) forget(p.ref);
     current.push_back(p.ref);
   }
   std::sort(current.begin(), current.end());
@@ -97,6 +98,12 @@ IngestOutcome TargetIngester::fail(std::string error, std::int64_t scrape_ms, Du
   last_scraped_.clear();
   write_report(scrape_ms, false, took, 0);
   return IngestOutcome{.up = false, .error = std::move(error)};
+}
+
+// The window removed a series that sat idle past retention: the next scrape that has it makes
+// it anew (this one's sample is lost, a gap of one interval after a long silence).
+void TargetIngester::forget(SeriesRef ref) {
+  std::erase_if(refs_, [ref](const auto& entry) { return entry.second == ref; });
 }
 
 // Prometheus' staleness: a series absent from this scrape ends now, not five minutes later.
@@ -121,7 +128,7 @@ void TargetIngester::append_report(std::string_view name, std::int64_t t_ms, dou
     if (!ref) return;
     it = report_refs_.emplace(std::string(name), *ref).first;
   }
-  window_.append(it->second, t_ms, value);
+  if (window_.append(it->second, t_ms, value) == AppendStatus::NotFound) report_refs_.erase(it);
 }
 
 }  // namespace vitals

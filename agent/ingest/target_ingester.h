@@ -48,6 +48,7 @@ class TargetIngester {
   void write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples);
   void append_report(std::string_view name, std::int64_t t_ms, double value);
   void mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms);
+  void forget(SeriesRef ref);
 
   SampleWindow& window_;
   const LabelPairs target_labels_;

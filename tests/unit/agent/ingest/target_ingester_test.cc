@@ -110,3 +110,26 @@ TEST_CASE("more samples than sample_limit fail the whole scrape, as in Prometheu
   CHECK(outcome.error.find("sample_limit") != std::string::npos);
   CHECK(w.samples_of("up").at(0).value == 0);
 }
+
+TEST_CASE("a series the window dropped after a long silence comes back on a later scrape") {
+  vitals::testing::FakeClock clock;
+  auto window =
+      vitals::SampleWindow::create(clock, {.retention = 1min, .maintenance_interval = {}});
+  TargetIngester ingester(*window, {{"service", "cards"}}, 0);
+  const std::int64_t start =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall_now().time_since_epoch())
+          .count();
+  ingester.ingest("a 1\nb 1\n", ExpositionFormat::PrometheusText, start, 1ms);
+  ingester.ingest("b 2\n", ExpositionFormat::PrometheusText, start + 1000, 1ms);  // a goes stale
+  clock.advance(10min);
+  window->apply_retention();  // a is gone
+  const std::int64_t later = start + 600'000;
+  auto back = ingester.ingest("a 3\nb 3\n", ExpositionFormat::PrometheusText, later, 1ms);
+  CHECK(back.rejected == 2);  // both went silent past retention: each ref fails once
+  ingester.ingest("a 4\nb 4\n", ExpositionFormat::PrometheusText, later + 1000, 1ms);
+  auto refs = window->select({eq("__name__", "a")});
+  REQUIRE(refs.size() == 1);
+  auto samples = window->samples(refs[0], later, later + 1000);
+  REQUIRE(samples.size() == 1);
+  CHECK(samples[0].value == 4);
+}
