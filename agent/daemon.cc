@@ -1,5 +1,7 @@
 #include "agent/daemon.h"
 
+#include <malloc.h>
+
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -113,6 +115,9 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   metrics.set_loop_lag(std::chrono::duration<double>(now - due).count());
   metrics.set_scheduler(scheduler.stats(), scheduler.take_worst_lateness());
   if (history) metrics.set_history(history->metrics());
+  // Large responses (a /metrics body of 10 MB at 10k probes) leave freed memory in glibc's
+  // per-thread arenas; hand it back to the system.
+  malloc_trim(0);
   const SteadyTime next = now + kHousekeepingPeriod;
   net.events().add_timer(next, [this, next] { housekeeping(next); });
 }
@@ -148,6 +153,11 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
     if (!token) return tl::unexpected(token.error());
     impl->admin_token = std::move(*token);
   }
+
+  // Refuse an address we may not serve before creating files or threads.
+  auto listen = WebServer::check_listen(
+      {.listen_address = impl->config.web.listen_address, .admin_token = impl->admin_token});
+  if (!listen) return tl::unexpected(listen.error());
 
   const std::filesystem::path storage(impl->config.storage.path);
   if (storage.has_parent_path()) {
@@ -197,9 +207,9 @@ Daemon::~Daemon() {
 Result<void> Daemon::reload() {
   std::lock_guard<std::mutex> lock(impl_->reload_mu);
   auto refuse = [&](const Error& error) -> Result<void> {
+    impl_->metrics.config_reloaded(false, real_clock().wall_now());
     log::error("configuration reload refused; the running configuration stays",
                {{"file", impl_->options.config_file}, {"reason", to_string(error)}});
-    impl_->metrics.config_reloaded(false, real_clock().wall_now());
     return tl::unexpected(error);
   };
   auto next = impl_->load();

@@ -8,6 +8,11 @@ namespace {
 
 using nlohmann::json;
 
+// A target that has not run yet has no `since`; null, like the other times not yet reached.
+json since_json(WallTime since) {
+  return since == WallTime{} ? json(nullptr) : json(format_rfc3339(since));
+}
+
 json time_or_null(const std::optional<WallTime>& t) {
   return t ? json(format_rfc3339(*t)) : json(nullptr);
 }
@@ -40,7 +45,7 @@ json service_json(const ServiceView& service) {
               {"health_url", service.health_url},
               {"status", service.status},
               {"health", health ? json(*health) : json(nullptr)},
-              {"since", format_rfc3339(service.since)},
+              {"since", since_json(service.since)},
               {"last_scrape", time_or_null(service.last_scrape)},
               {"scrape_duration_seconds", service.scrape_duration_seconds},
               {"suppressed", service.suppressed},
@@ -81,7 +86,7 @@ json probe_json(const ProbeView& probe) {
           {"target", probe.target},
           {"labels", probe.labels},
           {"status", probe_status(probe)},
-          {"since", format_rfc3339(probe.since)},
+          {"since", since_json(probe.since)},
           {"last_run", time_or_null(probe.last_run)},
           {"suppressed", probe.suppressed},
           {"last", probe.last ? result_json(*probe.last) : json(nullptr)}};

@@ -25,7 +25,6 @@ void reload(const WebHandlers& handlers, const WebOptions& options, const Reques
     return;
   }
   // The caller learns why its configuration was refused; the old one keeps running.
-  log::warn("reload refused", {{"error", to_string(applied.error())}});
   response.status = 500;
   response.set_content("failed to reload config: " + to_string(applied.error()) + "\n", kPlainText);
 }

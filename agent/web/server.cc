@@ -54,6 +54,16 @@ Result<detail::ListenAddress> check_address(const WebOptions& options) {
   return address;
 }
 
+}  // namespace
+
+Result<void> WebServer::check_listen(const WebOptions& options) {
+  auto address = check_address(options);
+  if (!address) return tl::unexpected(address.error());
+  return {};
+}
+
+namespace {
+
 void configure(httplib::Server& server, const WebOptions& options) {
   // httplib's default SO_REUSEPORT would let a second process share the port silently.
   server.set_socket_options([](int sock) {

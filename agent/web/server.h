@@ -48,6 +48,8 @@ class WebServer {
   // non-loopback address without an admin token, or for a missing required handler; Unavailable
   // naming the address when it cannot be bound (e.g. the port is taken).
   static Result<std::unique_ptr<WebServer>> start(WebOptions options, WebHandlers handlers);
+  // The address and token rules of start() alone, so a caller can refuse before doing work.
+  static Result<void> check_listen(const WebOptions& options);
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;

@@ -318,6 +318,16 @@ inline std::vector<Sample> get_metrics(int port) {
   return parse_samples(reply.body);
 }
 
+// Reads /metrics until `done(samples)` or `timeout` passes; returns the last samples. For what
+// the agent updates just after logging it; each try is a full round trip, and the wait is bounded.
+template <class Done>
+std::vector<Sample> poll_metrics(int port, Done done, Duration timeout = kSettleTimeout) {
+  SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<Sample> samples = get_metrics(port);
+  while (!done(samples) && std::chrono::steady_clock::now() < deadline) samples = get_metrics(port);
+  return samples;
+}
+
 // `PRAGMA integrity_check` through SQLite's own C API: "ok", or what it found.
 inline std::string integrity_check(const std::string& path) {
   sqlite3* db = nullptr;

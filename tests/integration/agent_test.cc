@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/agent_fixture.h"
@@ -230,7 +232,11 @@ TEST_CASE("SIGHUP refuses an invalid file and keeps the old targets, then applie
   std::string refused = agent.wait_for_log({"configuration reload refused", config + ":9:5: "});
   CHECK_MESSAGE(refused.find("unknown key") != std::string::npos, refused);
   CHECK(get(agent.port, "/-/healthy").status == 200);
-  CHECK(sample_value(get_metrics(agent.port), "vitals_config_last_reload_successful") == 0.0);
+  // The agent logs the refusal, then sets the gauge.
+  auto refused_gauge = [](const std::vector<Sample>& samples) {
+    return sample_value(samples, "vitals_config_last_reload_successful") == 0.0;
+  };
+  CHECK(refused_gauge(poll_metrics(agent.port, refused_gauge)));
   // The old configuration still runs: the web probe notices its server going away.
   web.reset();
   agent.wait_for_state("web", "probe", "down");
@@ -297,6 +303,9 @@ TEST_CASE("the agent refuses to listen on 0.0.0.0 without an admin token") {
   CHECK_MESSAGE(run.output.find("refusing to listen on 0.0.0.0:0 without an admin token") !=
                     std::string::npos,
                 run.output);
+  // Refused before it touched anything: no database, no "stopped" from a half start.
+  CHECK_FALSE(std::filesystem::exists(dir.file("vitals.db")));
+  CHECK(run.output.find("vitals-agent stopped") == std::string::npos);
 }
 
 TEST_CASE("check config accepts a good file and names file:line:col for an unknown key") {
