@@ -12,9 +12,11 @@
 #include "agent/expose/agent_metrics.h"
 #include "agent/expose/exposition.h"
 #include "agent/expose/target_series.h"
+#include "agent/expose/window_metrics.h"
 #include "agent/net/net_loop.h"
 #include "agent/schedule/scheduler.h"
 #include "agent/store/history_store.h"
+#include "agent/store/sample_window.h"
 #include "agent/watch/target_set.h"
 #include "agent/web/server.h"
 #include "vitals/common/log.h"
@@ -57,6 +59,14 @@ Result<std::map<std::string, std::string>> read_bearer_tokens(const Config& conf
   return tokens;
 }
 
+// The sample window keeps its own SQLite file beside the history: data/vitals.db ->
+// data/vitals-window.db. Each file's schema versions itself.
+std::string window_path(const std::string& storage_path) {
+  std::filesystem::path path(storage_path);
+  std::string stem = path.stem().string();
+  return (path.parent_path() / (stem + "-window.db")).string();
+}
+
 std::vector<std::string> names_of(const Config& config, bool services) {
   std::vector<std::string> names;
   if (services) {
@@ -76,6 +86,9 @@ struct Daemon::Impl {
   std::string admin_token;
   AgentMetrics metrics;
   std::unique_ptr<HistoryStore> history;
+  std::unique_ptr<SampleWindow> window;
+  // Parses scraped bodies off the network thread; destroyed before the window it writes to.
+  std::unique_ptr<ThreadPool> cpu;
   NetLoop net{real_clock()};
   Scheduler scheduler{net.events(), kMaxInFlight};
   std::unique_ptr<TargetSet> targets;
@@ -88,6 +101,7 @@ struct Daemon::Impl {
   void apply_on_loop(const Config& next, std::map<std::string, std::string> tokens);
   void housekeeping(SteadyTime due);
   Result<void> start_web(std::function<Result<void>()> reload);
+  std::string render_metrics() const;
 };
 
 Result<Config> Daemon::Impl::load() const {
@@ -122,17 +136,22 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   net.events().add_timer(next, [this, next] { housekeeping(next); });
 }
 
+// SPEC's target series, the window's own, then the self- and process metrics.
+std::string Daemon::Impl::render_metrics() const {
+  Exposition out;
+  write_target_series(out, *targets->snapshot());
+  if (window) write_window_metrics(out, window->metrics());
+  return out.text() + metrics.render();
+}
+
 Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   WebHandlers handlers;
   handlers.snapshot = [this] { return targets->snapshot(); };
-  handlers.render_metrics = [this] {
-    Exposition out;
-    write_target_series(out, *targets->snapshot());
-    return out.text() + metrics.render();
-  };
+  handlers.render_metrics = [this] { return render_metrics(); };
   handlers.reload = std::move(reload);
   handlers.ready = [this] { return ready.load(); };
   handlers.history = history.get();
+  handlers.window = window.get();
   auto server = WebServer::start(
       {.listen_address = config.web.listen_address, .admin_token = admin_token}, handlers);
   if (!server) return tl::unexpected(server.error());
@@ -168,6 +187,10 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       HistoryStore::open(impl->config.storage.path, real_clock(), impl->config.storage.retention);
   if (!history) return tl::unexpected(history.error());
   impl->history = std::move(*history);
+  auto window = SampleWindow::open(window_path(impl->config.storage.path), real_clock());
+  if (!window) return tl::unexpected(window.error());
+  impl->window = std::move(*window);
+  impl->cpu = std::make_unique<ThreadPool>(1, 2);
 
   Impl* raw = impl.get();
   impl->targets = std::make_unique<TargetSet>(
@@ -180,7 +203,18 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
           .probe_finished =
               [raw](const std::string& p, bool ok, Duration took) {
                 raw->metrics.probe_finished(p, ok, std::chrono::duration<double>(took).count());
-              }});
+              },
+          .metrics_scraped =
+              [](const std::string& service, const IngestOutcome& outcome) {
+                log::debug("metrics scraped",
+                           {{"service", service},
+                            {"up", outcome.up ? "1" : "0"},
+                            {"samples", std::to_string(outcome.samples)},
+                            {"rejected", std::to_string(outcome.rejected)},
+                            {"error", outcome.error}},
+                           log::OmitEmpty::Yes);
+              }},
+      impl->window.get(), impl->cpu.get());
   impl->net_thread = std::thread([raw] { raw->net.run(); });
   impl->apply_on_loop(impl->config, std::move(*tokens));
   impl->metrics.config_reloaded(true, real_clock().wall_now());
@@ -246,6 +280,8 @@ void Daemon::stop() {
     impl_->net_thread.join();
   }
   impl_->targets.reset();
+  impl_->cpu.reset();  // finishes the ingests in progress before the window closes
+  impl_->window.reset();
   if (impl_->history) {
     if (auto flushed = impl_->history->flush(); !flushed) {
       log::error("history flush failed at shutdown", {{"reason", to_string(flushed.error())}});
@@ -263,9 +299,7 @@ std::shared_ptr<const AgentSnapshot> Daemon::snapshot() const {
 }
 
 std::string Daemon::render_metrics() const {
-  Exposition out;
-  write_target_series(out, *impl_->targets->snapshot());
-  return out.text() + impl_->metrics.render();
+  return impl_->render_metrics();
 }
 
 }  // namespace vitals

@@ -72,7 +72,7 @@ void Exposition::family(std::string_view name, std::string_view type, std::strin
   text_ += '\n';
 }
 
-void Exposition::sample(std::string_view name, const LabelPairs& labels, double value) {
+void Exposition::sample(std::string_view name, const SeriesLabels& labels, double value) {
   text_ += name;
   if (!labels.empty()) {
     text_ += '{';

@@ -10,14 +10,14 @@
 
 namespace vitals {
 
-using LabelPairs = std::vector<std::pair<std::string, std::string>>;
+using SeriesLabels = std::vector<std::pair<std::string, std::string>>;
 
 // Not thread-safe; build one per rendering.
 class Exposition {
  public:
   // Starts a family. Samples added to a name must follow its family; families must not repeat.
   void family(std::string_view name, std::string_view type, std::string_view help);
-  void sample(std::string_view name, const LabelPairs& labels, double value);
+  void sample(std::string_view name, const SeriesLabels& labels, double value);
   const std::string& text() const { return text_; }
 
  private:

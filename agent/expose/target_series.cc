@@ -26,9 +26,9 @@ constexpr std::array kFailureReasons{
 struct Family {
   std::string_view name{};
   std::string_view help{};
-  std::vector<std::pair<LabelPairs, double>> samples{};
+  std::vector<std::pair<SeriesLabels, double>> samples{};
 
-  void add(LabelPairs labels, double value) { samples.emplace_back(std::move(labels), value); }
+  void add(SeriesLabels labels, double value) { samples.emplace_back(std::move(labels), value); }
 
   void write(Exposition& out) const {
     if (samples.empty()) return;
@@ -37,8 +37,8 @@ struct Family {
   }
 };
 
-LabelPairs extra_labels(const LabelMap& configured, std::span<const std::string_view> own) {
-  LabelPairs extra;
+SeriesLabels extra_labels(const LabelMap& configured, std::span<const std::string_view> own) {
+  SeriesLabels extra;
   for (const auto& [name, value] : configured) {
     bool reserved = name.starts_with("__");
     for (std::string_view taken : own) reserved = reserved || name == taken;
@@ -47,7 +47,7 @@ LabelPairs extra_labels(const LabelMap& configured, std::span<const std::string_
   return extra;
 }
 
-LabelPairs join(LabelPairs own, const LabelPairs& extra) {
+SeriesLabels join(SeriesLabels own, const SeriesLabels& extra) {
   own.insert(own.end(), extra.begin(), extra.end());
   return own;
 }
@@ -75,13 +75,13 @@ struct ServiceFamilies {
   Family check_duration{"vitals_check_duration_seconds",
                         "How long the check's last run took, as the service reports it."};
 
-  void add(const ServiceView& service, const LabelPairs& extra) {
+  void add(const ServiceView& service, const SeriesLabels& extra) {
     if (auto value = service.health_value()) {
       health.add(join({{"service", service.name}}, extra), *value);
     }
     if (!answered(service)) return;
     for (const CheckView& check : service.checks) {
-      LabelPairs labels = join({{"service", service.name}, {"check", check.name}}, extra);
+      SeriesLabels labels = join({{"service", service.name}, {"check", check.name}}, extra);
       check_up.add(labels, check.status == "healthy" ? 1 : 0);
       check_duration.add(std::move(labels), check.duration_seconds);
     }
@@ -108,10 +108,10 @@ struct ProbeFamilies {
                         "1 for the reason of the probe's current failure, 0 for the other "
                         "reasons; all 0 while it succeeds."};
 
-  void add(const ProbeView& probe, const LabelPairs& extra) {
+  void add(const ProbeView& probe, const SeriesLabels& extra) {
     if (!probe.last) return;
     const ProbeResult& result = *probe.last;
-    LabelPairs labels = join({{"probe", probe.name}}, extra);
+    SeriesLabels labels = join({{"probe", probe.name}}, extra);
     success.add(labels, result.success ? 1 : 0);
     add_phases(probe.name, result.phases, extra);
     if (probe.kind == "http") http_status.add(labels, result.http_status.value_or(0));
@@ -124,7 +124,7 @@ struct ProbeFamilies {
     }
   }
 
-  void add_phases(const std::string& probe, const PhaseTimings& phases, const LabelPairs& extra) {
+  void add_phases(const std::string& probe, const PhaseTimings& phases, const SeriesLabels& extra) {
     const std::pair<std::string_view, Duration> by_phase[] = {
         {"resolve", phases.resolve},       {"connect", phases.connect},   {"tls", phases.tls},
         {"processing", phases.processing}, {"transfer", phases.transfer},
@@ -152,12 +152,12 @@ void write_target_series(Exposition& out, const AgentSnapshot& snapshot) {
                     "Whether the target's alerts are suppressed: a dependency is down or, for "
                     "probes, the agent suspects its own network."};
   for (const auto& service : snapshot.services) {
-    LabelPairs extra = extra_labels(service->labels, kServiceOwn);
+    SeriesLabels extra = extra_labels(service->labels, kServiceOwn);
     services.add(*service, extra);
     suppressed.add(join({{"service", service->name}}, extra), service->suppressed ? 1 : 0);
   }
   for (const auto& probe : snapshot.probes) {
-    LabelPairs extra = extra_labels(probe->labels, kProbeOwn);
+    SeriesLabels extra = extra_labels(probe->labels, kProbeOwn);
     probes.add(*probe, extra);
     suppressed.add(join({{"probe", probe->name}}, extra), probe->suppressed ? 1 : 0);
   }

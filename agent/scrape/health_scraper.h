@@ -37,7 +37,6 @@ class HealthScraper {
   // `done` runs on the loop thread once the answer is in or the deadline has passed.
   void start(SteadyTime deadline, Done done);
   void cancel();
-  const std::string& bearer_token() const { return bearer_token_; }
 
  private:
   std::string url_;

@@ -20,15 +20,22 @@ int shard_of(std::string_view name, int total) {
 }
 
 struct TargetSet::ServiceSlot {
-  ServiceSlot(const ServiceConfig& c, std::uint64_t f, std::string bearer, NetLoop& loop)
-      : config(c),
-        fingerprint(f),
-        tracker(c),
-        scraper(*c.health_url, c.body_size_limit, std::move(bearer), loop) {}
+  ServiceSlot(const ServiceConfig& c, std::uint64_t f, const std::string& bearer, NetLoop& loop,
+              SampleWindow* window, Executor* cpu)
+      : config(c), fingerprint(f), tracker(c), bearer(bearer) {
+    if (c.health_url) {
+      scraper = std::make_unique<HealthScraper>(*c.health_url, c.body_size_limit, bearer, loop);
+    }
+    if (c.metrics_url && window != nullptr && cpu != nullptr) {
+      metrics = std::make_unique<MetricsScraper>(c, bearer, loop, *cpu, *window);
+    }
+  }
   ServiceConfig config;
   std::uint64_t fingerprint;
   ServiceTracker tracker;
-  HealthScraper scraper;
+  std::string bearer;
+  std::unique_ptr<HealthScraper> scraper;   // with a health_url
+  std::unique_ptr<MetricsScraper> metrics;  // with a metrics_url and a window
 };
 
 struct TargetSet::ProbeSlot {
@@ -39,11 +46,13 @@ struct TargetSet::ProbeSlot {
 };
 
 TargetSet::TargetSet(NetLoop& loop, Scheduler& scheduler, HistoryStore* history,
-                     RunObserver observer)
+                     RunObserver observer, SampleWindow* window, Executor* cpu)
     : loop_(loop),
       scheduler_(scheduler),
       history_(history),
       observer_(std::move(observer)),
+      window_(window),
+      cpu_(cpu),
       snapshot_(std::make_shared<AgentSnapshot>()) {}
 
 TargetSet::~TargetSet() {
@@ -60,18 +69,18 @@ void TargetSet::apply(const Config& config,
     return shard_of(name, config.sharding.total) == config.sharding.index;
   };
   for (const ServiceConfig& service : config.services) {
-    if (!mine(service.name) || !service.health_url) continue;
+    if (!mine(service.name)) continue;
     order_.push_back(service.name);
     auto old = services_.find(service.name);
     auto token = bearer_tokens.find(service.name);
     std::string bearer = token == bearer_tokens.end() ? "" : token->second;
     if (old != services_.end() && same_target(old->second->config, service) &&
-        old->second->scraper.bearer_token() == bearer) {
+        old->second->bearer == bearer) {
       services.emplace(service.name, std::move(old->second));
       continue;
     }
     services.emplace(service.name, std::make_unique<ServiceSlot>(service, next_fingerprint_++,
-                                                                 std::move(bearer), loop_));
+                                                                 bearer, loop_, window_, cpu_));
   }
   for (const ProbeConfig& probe : config.probes) {
     if (!mine(probe.name)) continue;
@@ -105,17 +114,33 @@ std::vector<Scheduler::Target> TargetSet::schedule_targets() {
   std::vector<Scheduler::Target> targets;
   for (auto& [name, slot] : services_) {
     ServiceSlot* s = slot.get();
-    targets.push_back({.key = "service/" + name,
-                       .fingerprint = s->fingerprint,
-                       .interval = s->config.interval,
-                       .interval_when_failing = s->config.interval_when_failing,
-                       .timeout = s->config.timeout,
-                       .start = [this, s](SteadyTime deadline, Scheduler::Finished finished) {
-                         s->scraper.start(deadline, [this, s, finished](HealthObservation seen) {
-                           on_scraped(*s, seen);
-                           finished(!s->tracker.down());
-                         });
-                       }});
+    Scheduler::Target base{.key = "",
+                           .fingerprint = s->fingerprint,
+                           .interval = s->config.interval,
+                           .interval_when_failing = s->config.interval_when_failing,
+                           .timeout = s->config.timeout};
+    if (s->scraper) {
+      Scheduler::Target health = base;
+      health.key = "service/" + name;
+      health.start = [this, s](SteadyTime deadline, Scheduler::Finished finished) {
+        s->scraper->start(deadline, [this, s, finished](HealthObservation seen) {
+          on_scraped(*s, seen);
+          finished(!s->tracker.down());
+        });
+      };
+      targets.push_back(std::move(health));
+    }
+    if (s->metrics) {
+      Scheduler::Target metrics = base;
+      metrics.key = "metrics/" + name;
+      metrics.start = [this, s](SteadyTime deadline, Scheduler::Finished finished) {
+        s->metrics->start(deadline, [this, s, finished](IngestOutcome outcome) {
+          if (observer_.metrics_scraped) observer_.metrics_scraped(s->config.name, outcome);
+          finished(outcome.up);
+        });
+      };
+      targets.push_back(std::move(metrics));
+    }
   }
   for (auto& [name, slot] : probes_) {
     ProbeSlot* p = slot.get();

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "agent/config/config.h"
+#include "agent/ingest/metrics_scraper.h"
 #include "agent/net/net_loop.h"
 #include "agent/probe/prober.h"
 #include "agent/schedule/scheduler.h"
@@ -25,12 +26,15 @@ namespace vitals {
 struct RunObserver {
   std::function<void(const std::string& service, bool success, Duration took)> scrape_finished{};
   std::function<void(const std::string& probe, bool success, Duration took)> probe_finished{};
+  std::function<void(const std::string& service, const IngestOutcome&)> metrics_scraped{};
 };
 
 // Lives on the network loop's thread, except snapshot(), which is thread-safe.
 class TargetSet {
  public:
-  TargetSet(NetLoop& loop, Scheduler& scheduler, HistoryStore* history, RunObserver observer);
+  // `window` and `cpu` may be null: then metrics_url is not scraped.
+  TargetSet(NetLoop& loop, Scheduler& scheduler, HistoryStore* history, RunObserver observer,
+            SampleWindow* window = nullptr, Executor* cpu = nullptr);
   ~TargetSet();
   TargetSet(const TargetSet&) = delete;
   TargetSet& operator=(const TargetSet&) = delete;
@@ -61,6 +65,8 @@ class TargetSet {
   Scheduler& scheduler_;
   HistoryStore* history_;
   RunObserver observer_;
+  SampleWindow* window_;
+  Executor* cpu_;
   std::map<std::string, std::unique_ptr<ServiceSlot>> services_;
   std::map<std::string, std::unique_ptr<ProbeSlot>> probes_;
   std::vector<std::string> order_;  // config order of services, then probes

@@ -17,6 +17,9 @@
 //             "since","last_run":T|null,"suppressed":bool,"last":result|null}
 //   result:  {"success","duration_seconds","phases":{"resolve","connect","tls","processing",
 //             "transfer"},"reason"?,"error"?,"http_status"?,"cert_expiry"?}
+// GET /api/v1/series?match[]=SELECTOR…   [{"__name__":…, label: value…}, …]  (Prometheus' shape)
+// GET /api/v1/labels                      ["__name__", "instance", …]
+// GET /api/v1/label/NAME/values           ["value", …]
 // GET /api/v1/history?target=NAME[&since=T][&limit=N]
 //   since: Unix seconds or RFC 3339, default now - 24h; limit: 1-10000, default 1000.
 //   data: {"changes":[change…] newest first, "rollups":[rollup…] oldest first}
@@ -24,10 +27,12 @@
 //             "metadata"?}
 //   rollup:  {"minute","count","successes","success_ratio","latency_avg_seconds",
 //             "latency_max_seconds"}
+#include <set>
 #include <string>
 
 #include <httplib.h>
 
+#include "agent/store/series_selector.h"
 #include "agent/web/api_json.h"
 #include "agent/web/api_params.h"
 #include "agent/web/routes.h"
@@ -95,6 +100,39 @@ void serve_history(const WebHandlers& handlers, const Request& request, Response
   send_data(response, history_json(*changes, *rollups));
 }
 
+// GET /api/v1/series?match[]=SELECTOR… : every series any selector matches, as label objects.
+// The window holds only recent data, so start and end are accepted and not applied.
+void serve_series(const WebHandlers& handlers, const Request& request, Response& response) {
+  if (handlers.window == nullptr) {
+    return write_error(request, response, 503, "unavailable", "this agent keeps no samples");
+  }
+  std::size_t selectors = request.get_param_value_count("match[]");
+  if (selectors == 0)
+    return write_error(request, response, 400, "bad_data", "no match[] parameter");
+  std::set<SeriesRef> refs;
+  for (std::size_t i = 0; i < selectors; ++i) {
+    auto matchers = parse_series_selector(request.get_param_value("match[]", i));
+    if (!matchers) return write_error(request, response, 400, "bad_data", matchers.error().message);
+    for (SeriesRef ref : handlers.window->select(*matchers)) refs.insert(ref);
+  }
+  nlohmann::json series = nlohmann::json::array();
+  for (SeriesRef ref : refs) {
+    nlohmann::json labels = nlohmann::json::object();
+    for (const LabelPair& label : handlers.window->labels(ref)) labels[label.name] = label.value;
+    if (!labels.empty()) series.push_back(std::move(labels));
+  }
+  send_data(response, std::move(series));
+}
+
+void serve_label_values(const WebHandlers& handlers, const Request& request, Response& response) {
+  if (handlers.window == nullptr) {
+    return write_error(request, response, 503, "unavailable", "this agent keeps no samples");
+  }
+  const std::string name = request.matches[1];
+  send_data(response, nlohmann::json(name.empty() ? handlers.window->label_names()
+                                                  : handlers.window->label_values(name)));
+}
+
 // A route that renders the current snapshot with `render`.
 template <class Render>
 RouteHandler snapshot_route(const WebHandlers& handlers, Render render) {
@@ -112,6 +150,17 @@ void mount_api_routes(httplib::Server& server, const WebHandlers& handlers) {
   server.Get("/api/v1/checks", snapshot_route(handlers, checks_json));
   server.Get("/api/v1/history", guarded([&handlers](const Request& request, Response& response) {
                serve_history(handlers, request, response);
+             }));
+  server.Get("/api/v1/series", guarded([&handlers](const Request& request, Response& response) {
+               serve_series(handlers, request, response);
+             }));
+  // The empty group makes matches[1] "", which serve_label_values reads as "all names".
+  server.Get("/api/v1/labels()", guarded([&handlers](const Request& request, Response& response) {
+               serve_label_values(handlers, request, response);
+             }));
+  server.Get(R"(/api/v1/label/([a-zA-Z_][a-zA-Z0-9_]*)/values)",
+             guarded([&handlers](const Request& request, Response& response) {
+               serve_label_values(handlers, request, response);
              }));
 }
 

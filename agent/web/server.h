@@ -10,6 +10,7 @@
 
 #include "agent/state/views.h"
 #include "agent/store/history_store.h"
+#include "agent/store/sample_window.h"
 #include "vitals/common/clock.h"
 #include "vitals/common/error.h"
 
@@ -25,6 +26,7 @@ struct WebHandlers {
   std::function<Result<void>()> reload{};
   std::function<bool()> ready{};    // required: GET /-/ready
   HistoryStore* history = nullptr;  // /api/v1/history answers 503 without it
+  SampleWindow* window = nullptr;   // /api/v1/{series,labels,label/…/values}; 503 without it
   const Clock* clock = nullptr;     // the "now" of history's default `since`; real clock if null
 };
 

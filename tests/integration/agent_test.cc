@@ -14,6 +14,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -440,4 +441,27 @@ TEST_CASE("a hung checker behind the agent times out within the agent's scrape t
 }
 
 }  // namespace
+TEST_CASE("a service's metrics_url is scraped into the window with its target labels") {
+  TempDir dir;
+  ExampleService example = start_example({});
+  std::string config =
+      dir.write_file("vitals.yml", std::string(kFastGlobal) + "services:\n" +
+                                       service_yaml("orders", example.url("/health"),
+                                                    "    metrics_url: " + example.url("/metrics") +
+                                                        "\n    labels: {team: shop}\n"));
+  Agent agent = start_agent(config, dir.file("vitals.db"));
+  json series = poll_data(agent.port, "/api/v1/series?match%5B%5D=example_orders_total",
+                          [](json data) { return data.is_array() && data.size() == 1; });
+  REQUIRE_MESSAGE((series.is_array() && series.size() == 1), series.dump() << "\n" << agent.said());
+  CHECK(series[0]["service"] == "orders");
+  CHECK(series[0]["team"] == "shop");
+  CHECK(series[0]["instance"].get<std::string>().starts_with("127.0.0.1:"));
+  json up = get_data(agent.port, "/api/v1/series?match%5B%5D=up%7Bservice%3D%22orders%22%7D");
+  CHECK_MESSAGE(up.size() == 1, up.dump());
+  json names = get_data(agent.port, "/api/v1/label/__name__/values");
+  CHECK(std::find(names.begin(), names.end(), "vitals_check_up") != names.end());
+  std::string metrics = get(agent.port, "/metrics").body;
+  CHECK_MESSAGE(metrics.find("vitals_window_series ") != std::string::npos, metrics.substr(0, 500));
+}
+
 }  // namespace vitals::testing

@@ -117,6 +117,7 @@ struct WebFixture {
   std::atomic<bool> snapshot_throws{false};
   std::shared_ptr<const AgentSnapshot> snapshot = sample_snapshot();
   HistoryStore* history = nullptr;
+  SampleWindow* window = nullptr;
 
   WebHandlers handlers() {
     return WebHandlers{.snapshot =
@@ -135,6 +136,7 @@ struct WebFixture {
                        },
                        .ready = [this] { return ready.load(); },
                        .history = history,
+                       .window = window,
                        .clock = &clock};
   }
 

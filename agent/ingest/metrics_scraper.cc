@@ -1,0 +1,103 @@
+#include "agent/ingest/metrics_scraper.h"
+
+namespace vitals {
+namespace {
+
+// "http://host:port/path" -> "host:port", as Prometheus' instance label.
+std::string instance_of(const std::string& url) {
+  std::size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  std::size_t end = url.find('/', start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (std::size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  return authority;
+}
+
+std::int64_t unix_ms(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+LabelPairs scrape_target_labels(const ServiceConfig& service) {
+  LabelPairs labels;
+  for (const auto& [name, value] : service.labels) {
+    if (name != "service" && name != "instance") labels.push_back({name, value});
+  }
+  labels.push_back({"service", service.name});
+  labels.push_back({"instance", instance_of(service.metrics_url.value_or(""))});
+  return labels;
+}
+
+MetricsScraper::MetricsScraper(const ServiceConfig& service, std::string bearer_token,
+                               NetLoop& loop, Executor& cpu, SampleWindow& window)
+    : url_(service.metrics_url.value_or("")),
+      body_size_limit_(service.body_size_limit),
+      bearer_token_(std::move(bearer_token)),
+      loop_(loop),
+      cpu_(cpu),
+      ingester_(std::make_shared<TargetIngester>(window, scrape_target_labels(service),
+                                                 service.sample_limit)) {}
+
+MetricsScraper::~MetricsScraper() {
+  cancel();
+}
+
+void MetricsScraper::start(SteadyTime deadline, Done done) {
+  cancel();
+  HttpRequest request;
+  request.url = url_;
+  request.timeout =
+      std::max<Duration>(deadline - loop_.events().clock().now(), std::chrono::milliseconds(1));
+  request.max_body_bytes = body_size_limit_;
+  request.accept_gzip = true;
+  request.headers["Accept"] = kScrapeAccept;
+  request.headers["X-Prometheus-Scrape-Timeout-Seconds"] =
+      std::to_string(std::chrono::duration<double>(request.timeout).count());
+  if (!bearer_token_.empty()) request.headers["Authorization"] = "Bearer " + bearer_token_;
+  const std::int64_t scrape_ms = unix_ms(loop_.events().clock().wall_now());
+  transfer_ = loop_.fetch(std::move(request),
+                          [this, scrape_ms, done = std::move(done)](HttpResponse response) mutable {
+                            transfer_ = 0;
+                            hand_to_cpu(std::move(response), scrape_ms, std::move(done));
+                          });
+}
+
+// Parsing a big body is CPU work: it runs on the pool, and only the outcome returns to the
+// loop, where `done` runs unless the scrape was cancelled meanwhile.
+void MetricsScraper::hand_to_cpu(HttpResponse response, std::int64_t scrape_ms, Done done) {
+  auto task = [ingester = ingester_, busy = ingest_mu_, response = std::move(response), scrape_ms,
+               url = url_, generation = generation_, expected = *generation_, loop = &loop_,
+               done = std::move(done)]() mutable {
+    // A scrape written off by the scheduler may still be ingesting when the next one lands.
+    std::lock_guard<std::mutex> one_at_a_time(*busy);
+    IngestOutcome outcome;
+    if (response.transport_error) {
+      outcome = ingester->fail("GET " + url + ": " + *response.transport_error, scrape_ms,
+                               response.total);
+    } else if (response.status != 200) {
+      outcome = ingester->fail("GET " + url + " returned " + std::to_string(response.status),
+                               scrape_ms, response.total);
+    } else {
+      auto type = response.headers.find("content-type");
+      ExpositionFormat format =
+          format_from_content_type(type == response.headers.end() ? "" : type->second);
+      outcome = ingester->ingest(response.body, format, scrape_ms, response.total);
+    }
+    loop->events().post(
+        [generation, expected, done = std::move(done), outcome = std::move(outcome)]() mutable {
+          if (*generation == expected) done(std::move(outcome));
+        });
+  };
+  cpu_.submit(std::move(task));
+}
+
+void MetricsScraper::cancel() {
+  ++*generation_;
+  if (transfer_ == 0) return;
+  loop_.cancel(transfer_);
+  transfer_ = 0;
+}
+
+}  // namespace vitals
