@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vitals/common/sqlite/batch_write.h"
 #include "vitals/common/sqlite/db.h"
 
 namespace vitals {
@@ -95,13 +96,6 @@ std::optional<LabelPairs> parse_labels(const std::string& text) {
 
 // What became of a batch: the first `consumed` records are settled (written, or refused by
 // SQLite as malformed and counted in `rejected`); with `error`, the rest are worth a retry.
-struct WriteOutcome {
-  std::size_t consumed = 0;
-  std::size_t rejected = 0;
-  std::size_t chunks = 0;
-  std::optional<Error> error{};
-};
-
 // The one read-write connection. Used by open() and then by the writer thread alone.
 class ChunkDb {
  public:
@@ -126,7 +120,7 @@ class ChunkDb {
   }
 
   Result<std::vector<StoredSeries>> load(std::int64_t cutoff_ms);
-  WriteOutcome write(std::span<const StoreRecord> records);
+  sqlite::BatchOutcome write(std::span<const StoreRecord> records);
 
  private:
   ChunkDb(sqlite::Db db, RawStatement upsert) : db_(std::move(db)), upsert_(std::move(upsert)) {}
@@ -175,24 +169,9 @@ Result<std::vector<StoredSeries>> ChunkDb::load(std::int64_t cutoff_ms) {
   return loaded;
 }
 
-WriteOutcome ChunkDb::write(std::span<const StoreRecord> records) {
-  auto chunks = write_in_transaction(records);
-  if (chunks) return WriteOutcome{.consumed = records.size(), .chunks = *chunks};
-  if (chunks.error().code != ErrorCode::InvalidArgument) return {.error = chunks.error()};
-  // A malformed record (a constraint) would block the rest forever: one at a time, then.
-  WriteOutcome outcome;
-  for (; outcome.consumed < records.size(); ++outcome.consumed) {
-    auto one = write_in_transaction(records.subspan(outcome.consumed, 1));
-    if (one) {
-      outcome.chunks += *one;
-    } else if (one.error().code == ErrorCode::InvalidArgument) {
-      ++outcome.rejected;
-    } else {
-      outcome.error = one.error();
-      break;
-    }
-  }
-  return outcome;
+sqlite::BatchOutcome ChunkDb::write(std::span<const StoreRecord> records) {
+  return sqlite::write_batch(
+      records, [this](std::span<const StoreRecord> some) { return write_in_transaction(some); });
 }
 
 Result<std::size_t> ChunkDb::write_in_transaction(std::span<const StoreRecord> records) {
@@ -339,9 +318,9 @@ void ChunkStore::run_writer() {
     if (batch_due(now)) {
       auto batch = take_batch();
       lock.unlock();
-      detail::WriteOutcome outcome = db_->write(batch);
+      sqlite::BatchOutcome outcome = db_->write(batch);
       lock.lock();
-      metrics_.chunks_written += outcome.chunks;
+      metrics_.chunks_written += outcome.written;
       settle(std::move(batch), outcome.consumed, outcome.rejected, std::move(outcome.error));
     } else if (stopping_) {
       break;

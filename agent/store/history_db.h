@@ -16,6 +16,7 @@
 
 #include "agent/store/history_store.h"
 #include "vitals/common/mutex.h"
+#include "vitals/common/sqlite/batch_write.h"
 #include "vitals/common/sqlite/db.h"
 
 namespace vitals::detail {
@@ -25,12 +26,6 @@ using HistoryRecord = std::variant<StateChange, ProbeSample>;
 // What became of a batch: the first `consumed` records are settled (committed, or refused by
 // SQLite as malformed and counted in `rejected`); with `error` set, the rest were not written
 // and are worth retrying.
-struct WriteOutcome {
-  std::size_t consumed = 0;
-  std::size_t rows = 0;
-  std::size_t rejected = 0;
-  std::optional<Error> error{};
-};
 
 // The one read-write connection. Lives on the writer thread.
 class HistoryWriter {
@@ -42,7 +37,7 @@ class HistoryWriter {
   // One transaction for the whole batch; samples are summed per (target, minute) first, so a
   // rollup costs one upsert per batch. A batch refused as malformed (a constraint) is retried
   // record by record, so one bad record cannot block the others forever.
-  WriteOutcome write(std::span<const HistoryRecord> records);
+  sqlite::BatchOutcome write(std::span<const HistoryRecord> records);
   // Deletes changes and rollups from before `cutoff`, a chunk per transaction so that neither
   // the WAL nor the queue behind the writer grows much. Returns the rows deleted.
   Result<std::size_t> delete_before(WallTime cutoff);

@@ -137,7 +137,7 @@ void HistoryStore::run_writer() {
       Batch batch = take_batch();
       lock.unlock();
       SteadyTime start = steady_now();
-      detail::WriteOutcome outcome = writer_->write(batch.records);
+      sqlite::BatchOutcome outcome = writer_->write(batch.records);
       Duration latency = steady_now() - start;
       lock.lock();
       settle(std::move(batch), outcome, latency);
@@ -188,9 +188,9 @@ HistoryStore::Batch HistoryStore::take_batch() {
   return batch;
 }
 
-void HistoryStore::settle(Batch batch, const detail::WriteOutcome& outcome, Duration latency) {
+void HistoryStore::settle(Batch batch, const sqlite::BatchOutcome& outcome, Duration latency) {
   if (outcome.consumed > 0) settled_ = std::max(settled_, batch.first_seq + outcome.consumed - 1);
-  metrics_.rows_written += outcome.rows;
+  metrics_.rows_written += outcome.written;
   metrics_.dropped += outcome.rejected;
   if (!outcome.error) {
     ++metrics_.batches;

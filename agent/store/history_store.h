@@ -19,13 +19,13 @@
 #include "vitals/common/clock.h"
 #include "vitals/common/error.h"
 #include "vitals/common/mutex.h"
+#include "vitals/common/sqlite/batch_write.h"
 
 namespace vitals {
 
 namespace detail {
 class HistoryReaders;
 class HistoryWriter;
-struct WriteOutcome;
 }  // namespace detail
 
 struct StateChange {
@@ -133,7 +133,7 @@ class HistoryStore {
   bool retention_due(SteadyTime now) const REQUIRES(mu_);
   SteadyTime next_wake() const REQUIRES(mu_);
   Batch take_batch() REQUIRES(mu_);
-  void settle(Batch batch, const detail::WriteOutcome& outcome, Duration latency) REQUIRES(mu_);
+  void settle(Batch batch, const sqlite::BatchOutcome& outcome, Duration latency) REQUIRES(mu_);
   void settle_retention(Result<std::size_t> deleted) REQUIRES(mu_);
   void drop_front(std::size_t count) REQUIRES(mu_);
   void wake_writer() REQUIRES(mu_);

@@ -129,23 +129,9 @@ Result<void> HistoryWriter::prepare() {
                                   {&delete_rollups_, kDeleteRollups}});
 }
 
-WriteOutcome HistoryWriter::write(std::span<const HistoryRecord> records) {
-  auto rows = write_in_transaction(records);
-  if (rows) return WriteOutcome{.consumed = records.size(), .rows = *rows};
-  if (rows.error().code != ErrorCode::InvalidArgument) return WriteOutcome{.error = rows.error()};
-  WriteOutcome outcome;
-  for (std::size_t i = 0; i < records.size(); ++i, ++outcome.consumed) {
-    auto one = write_in_transaction(records.subspan(i, 1));
-    if (one) {
-      outcome.rows += *one;
-    } else if (one.error().code == ErrorCode::InvalidArgument) {
-      ++outcome.rejected;
-    } else {
-      outcome.error = one.error();
-      break;
-    }
-  }
-  return outcome;
+sqlite::BatchOutcome HistoryWriter::write(std::span<const HistoryRecord> records) {
+  return sqlite::write_batch(
+      records, [this](std::span<const HistoryRecord> some) { return write_in_transaction(some); });
 }
 
 Result<std::size_t> HistoryWriter::write_in_transaction(std::span<const HistoryRecord> records) {
