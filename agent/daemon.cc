@@ -13,6 +13,7 @@
 #include "agent/expose/exposition.h"
 #include "agent/expose/target_series.h"
 #include "agent/expose/window_metrics.h"
+#include "agent/ingest/target_recorder.h"
 #include "agent/net/net_loop.h"
 #include "agent/schedule/scheduler.h"
 #include "agent/store/history_store.h"
@@ -87,7 +88,11 @@ struct Daemon::Impl {
   AgentMetrics metrics;
   std::unique_ptr<HistoryStore> history;
   std::unique_ptr<SampleWindow> window;
-  // Parses scraped bodies off the network thread; destroyed before the window it writes to.
+  // The target series into the window, on the CPU pool.
+  std::unique_ptr<TargetRecorder> recorder;
+  std::unique_ptr<RecordingQueue> recording;
+  // Parses scraped bodies and records snapshots off the network thread; drained before what its
+  // tasks write to closes.
   std::unique_ptr<ThreadPool> cpu;
   NetLoop net{real_clock()};
   Scheduler scheduler{net.events(), kMaxInFlight};
@@ -129,6 +134,8 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   metrics.set_loop_lag(std::chrono::duration<double>(now - due).count());
   metrics.set_scheduler(scheduler.stats(), scheduler.take_worst_lateness());
   if (history) metrics.set_history(history->metrics());
+  // Unchanged targets are rewritten every minute; see TargetRecorder.
+  if (recording) recording->offer(targets->snapshot());
   // Large responses (a /metrics body of 10 MB at 10k probes) leave freed memory in glibc's
   // per-thread arenas; hand it back to the system.
   malloc_trim(0);
@@ -191,6 +198,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   if (!window) return tl::unexpected(window.error());
   impl->window = std::move(*window);
   impl->cpu = std::make_unique<ThreadPool>(1, 2);
+  impl->recorder = std::make_unique<TargetRecorder>(*impl->window);
+  impl->recording = std::make_unique<RecordingQueue>(*impl->recorder, *impl->cpu, real_clock());
 
   Impl* raw = impl.get();
   impl->targets = std::make_unique<TargetSet>(
@@ -213,6 +222,10 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
                             {"rejected", std::to_string(outcome.rejected)},
                             {"error", outcome.error}},
                            log::OmitEmpty::Yes);
+              },
+          .published =
+              [raw](std::shared_ptr<const AgentSnapshot> snapshot) {
+                raw->recording->offer(std::move(snapshot));
               }},
       impl->window.get(), impl->cpu.get());
   impl->net_thread = std::thread([raw] { raw->net.run(); });
@@ -280,7 +293,18 @@ void Daemon::stop() {
     impl_->net_thread.join();
   }
   impl_->targets.reset();
-  impl_->cpu.reset();  // finishes the ingests in progress before the window closes
+  if (impl_->cpu && !impl_->cpu->drain(std::chrono::seconds(10))) {
+    // A task still writes to the window: leave it open (the process is ending) rather than
+    // close it under the task.
+    log::error("ingest still running 10s into shutdown; the window's open chunks are not saved");
+    (void)impl_->cpu.release();
+    (void)impl_->recording.release();
+    (void)impl_->recorder.release();
+    (void)impl_->window.release();
+  }
+  impl_->cpu.reset();
+  impl_->recording.reset();
+  impl_->recorder.reset();
   impl_->window.reset();
   if (impl_->history) {
     if (auto flushed = impl_->history->flush(); !flushed) {

@@ -10,6 +10,46 @@
 namespace vitals {
 namespace {
 
+constexpr TargetFamily kServiceHealth{
+    "vitals_service_health",
+    "Health of the service from its health_url: 1 healthy, 0.5 degraded, 0 unhealthy or "
+    "unreachable."};
+constexpr TargetFamily kCheckUp{
+    "vitals_check_up",
+    "Whether the check is healthy (1) or not (0: degraded, unhealthy or unknown), as the "
+    "service's health_url reports it."};
+constexpr TargetFamily kCheckDuration{
+    "vitals_check_duration_seconds",
+    "How long the check's last run took, as the service reports it."};
+constexpr TargetFamily kProbeSuccess{"probe_success", "Whether the probe's last run succeeded."};
+constexpr TargetFamily kProbeDuration{
+    "probe_duration_seconds",
+    "Time the probe's last run spent in each phase: resolve, connect, tls, processing, "
+    "transfer."};
+constexpr TargetFamily kHttpStatus{
+    "probe_http_status_code",
+    "HTTP status code of the probe's last response, 0 when none arrived."};
+constexpr TargetFamily kCertExpiry{
+    "probe_ssl_earliest_cert_expiry",
+    "Earliest notAfter of the certificate chain the probe last saw, in Unix seconds."};
+constexpr TargetFamily kFailureReason{
+    "probe_failure_reason",
+    "1 for the reason of the probe's current failure, 0 for the other reasons; all 0 while it "
+    "succeeds."};
+constexpr TargetFamily kSuppressed{
+    "vitals_target_suppressed",
+    "Whether the target's alerts are suppressed: a dependency is down or, for probes, the agent "
+    "suspects its own network."};
+constexpr TargetFamily kVantage{
+    "vitals_vantage_degraded",
+    "Whether most probes fail at once, so the agent suspects its own network."};
+
+// The order /metrics writes the families in.
+constexpr std::array<const TargetFamily*, 10> kFamilies{
+    &kServiceHealth, &kCheckUp,    &kCheckDuration, &kProbeSuccess, &kProbeDuration,
+    &kHttpStatus,    &kCertExpiry, &kFailureReason, &kSuppressed,   &kVantage,
+};
+
 // The label names each kind of target's series set themselves. A configured label with one of
 // these names is dropped from every series of that target, not only from the series it would
 // clash with, so joins on a target's extra labels see the same set everywhere.
@@ -20,21 +60,6 @@ constexpr std::array kFailureReasons{
     FailureReason::Resolve,     FailureReason::Connect,     FailureReason::Tls,
     FailureReason::Timeout,     FailureReason::Status,      FailureReason::Body,
     FailureReason::Expectation, FailureReason::Certificate,
-};
-
-// One gauge family's samples, gathered first so a family without samples prints nothing.
-struct Family {
-  std::string_view name{};
-  std::string_view help{};
-  std::vector<std::pair<SeriesLabels, double>> samples{};
-
-  void add(SeriesLabels labels, double value) { samples.emplace_back(std::move(labels), value); }
-
-  void write(Exposition& out) const {
-    if (samples.empty()) return;
-    out.family(name, "gauge", help);
-    for (const auto& [labels, value] : samples) out.sample(name, labels, value);
-  }
 };
 
 SeriesLabels extra_labels(const LabelMap& configured, std::span<const std::string_view> own) {
@@ -65,109 +90,74 @@ bool answered(const ServiceView& service) {
          service.status == "unhealthy";
 }
 
-struct ServiceFamilies {
-  Family health{"vitals_service_health",
-                "Health of the service from its health_url: 1 healthy, 0.5 degraded, 0 "
-                "unhealthy or unreachable."};
-  Family check_up{"vitals_check_up",
-                  "Whether the check is healthy (1) or not (0: degraded, unhealthy or unknown), "
-                  "as the service's health_url reports it."};
-  Family check_duration{"vitals_check_duration_seconds",
-                        "How long the check's last run took, as the service reports it."};
-
-  void add(const ServiceView& service, const SeriesLabels& extra) {
-    if (auto value = service.health_value()) {
-      health.add(join({{"service", service.name}}, extra), *value);
-    }
-    if (!answered(service)) return;
-    for (const CheckView& check : service.checks) {
-      SeriesLabels labels = join({{"service", service.name}, {"check", check.name}}, extra);
-      check_up.add(labels, check.status == "healthy" ? 1 : 0);
-      check_duration.add(std::move(labels), check.duration_seconds);
-    }
+void add_phases(const ProbeView& probe, const SeriesLabels& extra, const TargetSampleSink& sink) {
+  const PhaseTimings& phases = probe.last->phases;
+  const std::pair<std::string_view, Duration> by_phase[] = {
+      {"resolve", phases.resolve},       {"connect", phases.connect},   {"tls", phases.tls},
+      {"processing", phases.processing}, {"transfer", phases.transfer},
+  };
+  for (const auto& [phase, spent] : by_phase) {
+    sink(kProbeDuration, join({{"probe", probe.name}, {"phase", std::string(phase)}}, extra),
+         seconds(spent));
   }
-
-  void write(Exposition& out) const {
-    health.write(out);
-    check_up.write(out);
-    check_duration.write(out);
-  }
-};
-
-struct ProbeFamilies {
-  Family success{"probe_success", "Whether the probe's last run succeeded."};
-  Family duration{"probe_duration_seconds",
-                  "Time the probe's last run spent in each phase: resolve, connect, tls, "
-                  "processing, transfer."};
-  Family http_status{"probe_http_status_code",
-                     "HTTP status code of the probe's last response, 0 when none arrived."};
-  Family cert_expiry{"probe_ssl_earliest_cert_expiry",
-                     "Earliest notAfter of the certificate chain the probe last saw, in Unix "
-                     "seconds."};
-  Family failure_reason{"probe_failure_reason",
-                        "1 for the reason of the probe's current failure, 0 for the other "
-                        "reasons; all 0 while it succeeds."};
-
-  void add(const ProbeView& probe, const SeriesLabels& extra) {
-    if (!probe.last) return;
-    const ProbeResult& result = *probe.last;
-    SeriesLabels labels = join({{"probe", probe.name}}, extra);
-    success.add(labels, result.success ? 1 : 0);
-    add_phases(probe.name, result.phases, extra);
-    if (probe.kind == "http") http_status.add(labels, result.http_status.value_or(0));
-    if (result.cert_expiry) cert_expiry.add(labels, unix_seconds(*result.cert_expiry));
-    for (FailureReason reason : kFailureReasons) {
-      bool current = !result.success && result.reason == reason;
-      failure_reason.add(
-          join({{"probe", probe.name}, {"reason", std::string(to_string(reason))}}, extra),
-          current ? 1 : 0);
-    }
-  }
-
-  void add_phases(const std::string& probe, const PhaseTimings& phases, const SeriesLabels& extra) {
-    const std::pair<std::string_view, Duration> by_phase[] = {
-        {"resolve", phases.resolve},       {"connect", phases.connect},   {"tls", phases.tls},
-        {"processing", phases.processing}, {"transfer", phases.transfer},
-    };
-    for (const auto& [phase, spent] : by_phase) {
-      duration.add(join({{"probe", probe}, {"phase", std::string(phase)}}, extra), seconds(spent));
-    }
-  }
-
-  void write(Exposition& out) const {
-    success.write(out);
-    duration.write(out);
-    http_status.write(out);
-    cert_expiry.write(out);
-    failure_reason.write(out);
-  }
-};
+}
 
 }  // namespace
 
+void for_each_service_series(const ServiceView& service, const TargetSampleSink& sink) {
+  const SeriesLabels extra = extra_labels(service.labels, kServiceOwn);
+  const SeriesLabels own = join({{"service", service.name}}, extra);
+  if (auto value = service.health_value()) sink(kServiceHealth, own, *value);
+  if (answered(service)) {
+    for (const CheckView& check : service.checks) {
+      SeriesLabels labels = join({{"service", service.name}, {"check", check.name}}, extra);
+      sink(kCheckUp, labels, check.status == "healthy" ? 1 : 0);
+      sink(kCheckDuration, std::move(labels), check.duration_seconds);
+    }
+  }
+  sink(kSuppressed, own, service.suppressed ? 1 : 0);
+}
+
+void for_each_probe_series(const ProbeView& probe, const TargetSampleSink& sink) {
+  const SeriesLabels extra = extra_labels(probe.labels, kProbeOwn);
+  const SeriesLabels own = join({{"probe", probe.name}}, extra);
+  if (probe.last) {
+    const ProbeResult& result = *probe.last;
+    sink(kProbeSuccess, own, result.success ? 1 : 0);
+    add_phases(probe, extra, sink);
+    if (probe.kind == "http") sink(kHttpStatus, own, result.http_status.value_or(0));
+    if (result.cert_expiry) sink(kCertExpiry, own, unix_seconds(*result.cert_expiry));
+    for (FailureReason reason : kFailureReasons) {
+      bool current = !result.success && result.reason == reason;
+      sink(kFailureReason,
+           join({{"probe", probe.name}, {"reason", std::string(to_string(reason))}}, extra),
+           current ? 1 : 0);
+    }
+  }
+  sink(kSuppressed, own, probe.suppressed ? 1 : 0);
+}
+
+void for_each_agent_series(const AgentSnapshot& snapshot, const TargetSampleSink& sink) {
+  sink(kVantage, {}, snapshot.vantage_degraded ? 1 : 0);
+}
+
 void write_target_series(Exposition& out, const AgentSnapshot& snapshot) {
-  ServiceFamilies services;
-  ProbeFamilies probes;
-  Family suppressed{"vitals_target_suppressed",
-                    "Whether the target's alerts are suppressed: a dependency is down or, for "
-                    "probes, the agent suspects its own network."};
-  for (const auto& service : snapshot.services) {
-    SeriesLabels extra = extra_labels(service->labels, kServiceOwn);
-    services.add(*service, extra);
-    suppressed.add(join({{"service", service->name}}, extra), service->suppressed ? 1 : 0);
+  // Gathered per family first: the text format wants each family's samples together.
+  std::array<std::vector<std::pair<SeriesLabels, double>>, kFamilies.size()> samples;
+  const TargetSampleSink gather = [&](const TargetFamily& family, SeriesLabels labels,
+                                      double value) {
+    for (std::size_t i = 0; i < kFamilies.size(); ++i) {
+      if (kFamilies[i] == &family) samples[i].emplace_back(std::move(labels), value);
+    }
+  };
+  for (const auto& service : snapshot.services) for_each_service_series(*service, gather);
+  for (const auto& probe : snapshot.probes) for_each_probe_series(*probe, gather);
+  for_each_agent_series(snapshot, gather);
+  for (std::size_t i = 0; i < kFamilies.size(); ++i) {
+    if (samples[i].empty()) continue;
+    out.family(kFamilies[i]->name, "gauge", kFamilies[i]->help);
+    for (const auto& [labels, value] : samples[i]) out.sample(kFamilies[i]->name, labels, value);
   }
-  for (const auto& probe : snapshot.probes) {
-    SeriesLabels extra = extra_labels(probe->labels, kProbeOwn);
-    probes.add(*probe, extra);
-    suppressed.add(join({{"probe", probe->name}}, extra), probe->suppressed ? 1 : 0);
-  }
-  services.write(out);
-  probes.write(out);
-  suppressed.write(out);
-  Family vantage{"vitals_vantage_degraded",
-                 "Whether most probes fail at once, so the agent suspects its own network."};
-  vantage.add({}, snapshot.vantage_degraded ? 1 : 0);
-  vantage.write(out);
 }
 
 }  // namespace vitals

@@ -257,8 +257,11 @@ void TargetSet::publish() {
       next->probes.push_back(p->second->tracker.view());
     }
   }
-  MutexLock lock(mu_);
-  snapshot_ = std::move(next);
+  {
+    MutexLock lock(mu_);
+    snapshot_ = next;
+  }
+  if (observer_.published) observer_.published(std::move(next));
 }
 
 std::shared_ptr<const AgentSnapshot> TargetSet::snapshot() const {

@@ -27,6 +27,8 @@ struct RunObserver {
   std::function<void(const std::string& service, bool success, Duration took)> scrape_finished{};
   std::function<void(const std::string& probe, bool success, Duration took)> probe_finished{};
   std::function<void(const std::string& service, const IngestOutcome&)> metrics_scraped{};
+  // Each new snapshot, as readers will see it; on the network thread.
+  std::function<void(std::shared_ptr<const AgentSnapshot>)> published{};
 };
 
 // Lives on the network loop's thread, except snapshot(), which is thread-safe.

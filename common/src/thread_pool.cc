@@ -61,6 +61,14 @@ ThreadPool::~ThreadPool() {
                   [&]() REQUIRES(state_->mu) { return state_->threads == state_->busy; });
 }
 
+bool ThreadPool::drain(std::chrono::steady_clock::duration timeout) {
+  MutexLock lock(state_->mu);
+  state_->stopping = true;
+  state_->work_ready.notify_all();
+  return lock.wait_until(state_->all_idle_exited, std::chrono::steady_clock::now() + timeout,
+                         [&]() REQUIRES(state_->mu) { return state_->threads == 0; });
+}
+
 bool ThreadPool::submit(std::function<void()> task) {
   State& s = *state_;
   MutexLock lock(s.mu);

@@ -458,8 +458,16 @@ TEST_CASE("a service's metrics_url is scraped into the window with its target la
   CHECK(series[0]["instance"].get<std::string>().starts_with("127.0.0.1:"));
   json up = get_data(agent.port, "/api/v1/series?match%5B%5D=up%7Bservice%3D%22orders%22%7D");
   CHECK_MESSAGE(up.size() == 1, up.dump());
-  json names = get_data(agent.port, "/api/v1/label/__name__/values");
-  CHECK(std::find(names.begin(), names.end(), "vitals_check_up") != names.end());
+  // The agent's own series about the service sit beside the scraped ones, without instance.
+  json health = poll_data(
+      agent.port, "/api/v1/series?match%5B%5D=vitals_service_health%7Bservice%3D%22orders%22%7D",
+      [](json data) { return data.is_array() && data.size() == 1; });
+  REQUIRE_MESSAGE((health.is_array() && health.size() == 1), health.dump());
+  CHECK(health[0]["team"] == "shop");
+  CHECK_FALSE(health[0].contains("instance"));
+  json checks = get_data(agent.port,
+                         "/api/v1/series?match%5B%5D=vitals_check_up%7Bservice%3D%22orders%22%7D");
+  CHECK_MESSAGE(checks.size() >= 2, checks.dump());  // the agent's, and the service's own
   std::string metrics = get(agent.port, "/metrics").body;
   CHECK_MESSAGE(metrics.find("vitals_window_series ") != std::string::npos, metrics.substr(0, 500));
 }

@@ -2,8 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <future>
 #include <latch>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -54,4 +56,34 @@ TEST_CASE("a task stuck when the pool is destroyed does not keep the destructor 
     started.get_future().wait();
   }
   release.set_value();  // the detached thread finishes on its own
+}
+
+TEST_CASE("drain waits for the running and queued tasks, then refuses more") {
+  vitals::ThreadPool pool(1, 1);
+  std::atomic<int> finished{0};
+  std::promise<void> started;
+  pool.submit([&] {
+    started.set_value();
+    std::this_thread::sleep_for(50ms);
+    ++finished;
+  });
+  pool.submit([&] { ++finished; });
+  started.get_future().wait();
+  CHECK(pool.drain(5s));
+  CHECK(finished == 2);
+  CHECK_FALSE(pool.submit([] {}));
+}
+
+TEST_CASE("drain gives up on a stuck task at its timeout") {
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<void> started;
+  vitals::ThreadPool pool(1, 1);
+  pool.submit([&, gate] {
+    started.set_value();
+    gate.wait();
+  });
+  started.get_future().wait();
+  CHECK_FALSE(pool.drain(20ms));
+  release.set_value();
 }

@@ -3,6 +3,7 @@
 // cannot starve the rest, and it never grows without bound.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -28,6 +29,10 @@ class ThreadPool final : public Executor {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   bool submit(std::function<void()> task) override;
+  // Stops accepting work and waits up to `timeout` for the queue and every running task to
+  // finish; true when they all did. For pools whose tasks always end (the agent's parsing
+  // pool): what those tasks write to can be closed safely after a true.
+  bool drain(std::chrono::steady_clock::duration timeout);
 
   std::size_t threads() const;  // alive now, busy or idle
   std::size_t busy() const;     // running a task now

@@ -5,17 +5,15 @@
 #include <cmath>
 
 #include "tests/support/fake_clock.h"
+#include "tests/unit/agent/ingest/window_reading.h"
 
 using namespace std::chrono_literals;
 using vitals::ExpositionFormat;
 using vitals::LabelMatcher;
 using vitals::TargetIngester;
+using vitals::testing::eq;
 
 namespace {
-
-LabelMatcher eq(std::string name, std::string value) {
-  return LabelMatcher::make(std::move(name), vitals::MatchOp::Equal, std::move(value)).value();
-}
 
 struct World {
   vitals::testing::FakeClock clock;
@@ -27,9 +25,8 @@ struct World {
   std::vector<vitals::SamplePoint> samples_of(const std::string& name,
                                               std::vector<LabelMatcher> more = {}) {
     more.push_back(eq("__name__", name));
-    auto refs = window->select(more);
-    REQUIRE_MESSAGE(refs.size() == 1, name, " matched ", refs.size(), " series");
-    return window->samples(refs[0], 0, 1'000'000'000);
+    CAPTURE(name);
+    return vitals::testing::samples_of(*window, more);
   }
   vitals::LabelPairs labels_of(const std::string& name) {
     auto refs = window->select({eq("__name__", name)});
