@@ -11,15 +11,19 @@
 #include "agent/config/load_config.h"
 #include "agent/expose/agent_metrics.h"
 #include "agent/expose/exposition.h"
+#include "agent/expose/rule_metrics.h"
 #include "agent/expose/target_series.h"
 #include "agent/expose/window_metrics.h"
+#include "agent/ingest/target_ingester.h"
 #include "agent/ingest/target_recorder.h"
 #include "agent/net/net_loop.h"
+#include "agent/rule_runner.h"
 #include "agent/schedule/scheduler.h"
 #include "agent/store/history_store.h"
 #include "agent/store/sample_window.h"
 #include "agent/watch/target_set.h"
 #include "agent/web/server.h"
+#include "alerts/rules/rule_file.h"
 #include "vitals/common/log.h"
 
 namespace vitals {
@@ -68,6 +72,60 @@ std::string window_path(const std::string& storage_path) {
   return (path.parent_path() / (stem + "-window.db")).string();
 }
 
+// Alert state keeps a file of its own too: data/vitals.db -> data/vitals-alerts.db.
+std::string alerts_path(const std::string& storage_path) {
+  std::filesystem::path path(storage_path);
+  return (path.parent_path() / (path.stem().string() + "-alerts.db")).string();
+}
+
+std::int64_t milliseconds_of(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+// Every group of every rule file of the configuration; the first file with errors refuses all.
+Result<std::vector<rules::GroupSpec>> load_rule_groups(const Config& config) {
+  std::vector<rules::GroupSpec> groups;
+  for (const std::string& file : expand_rule_files(config)) {
+    auto loaded = rules::load_rule_file(file);
+    if (!loaded) return tl::unexpected(loaded.error());
+    for (rules::GroupSpec& group : *loaded) groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+rules::RuleManagerOptions rule_options(const Config& config) {
+  rules::RuleManagerOptions options;
+  options.default_interval_ms = milliseconds_of(config.global.evaluation_interval);
+  for (const auto& [name, value] : config.global.external_labels) {
+    options.context.external_labels[name] = value;
+  }
+  options.context.external_url = "http://" + config.web.listen_address;
+  return options;
+}
+
+// Until the notifier (issue 6) delivers them, due alerts are logged.
+void log_due_alerts(const std::string& group, std::vector<rules::DueAlert> alerts) {
+  for (const rules::DueAlert& due : alerts) {
+    std::string name;
+    for (const LabelPair& label : due.alert.labels) {
+      if (label.name == "alertname") name = label.value;
+    }
+    log::info("alert due", {{"group", group},
+                            {"alertname", name},
+                            {"state", std::string(rules::to_string(due.alert.state))}});
+  }
+}
+
+// How long rules wait for every target's first report after a start: the longest interval
+// and timeout of any target, and a second more, at most two minutes.
+Duration warmup_limit(const Config& config) {
+  Duration longest = config.global.scrape_interval;
+  for (const ServiceConfig& s : config.services)
+    longest = std::max(longest, s.interval + s.timeout);
+  for (const ProbeConfig& p : config.probes) longest = std::max(longest, p.interval + p.timeout);
+  return std::min<Duration>(longest + std::chrono::seconds(1), std::chrono::minutes(2));
+}
+
 std::vector<std::string> names_of(const Config& config, bool services) {
   std::vector<std::string> names;
   if (services) {
@@ -98,6 +156,7 @@ struct Daemon::Impl {
   Scheduler scheduler{net.events(), kMaxInFlight};
   std::unique_ptr<TargetSet> targets;
   std::thread net_thread;
+  std::unique_ptr<RuleRunner> rules;
   std::unique_ptr<WebServer> web;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
@@ -107,6 +166,13 @@ struct Daemon::Impl {
   void housekeeping(SteadyTime due);
   Result<void> start_web(std::function<Result<void>()> reload);
   std::string render_metrics() const;
+  std::string self_metrics() const;
+  void scrape_self();
+
+  std::unique_ptr<TargetIngester> self_ingester;  // on the CPU pool, one scrape at a time
+  std::atomic<bool> self_scrape_running{false};
+  SteadyTime next_self_scrape{};
+  std::atomic<std::int64_t> self_scrape_every_ms{15'000};  // global.scrape_interval
 };
 
 Result<Config> Daemon::Impl::load() const {
@@ -134,6 +200,11 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   metrics.set_loop_lag(std::chrono::duration<double>(now - due).count());
   metrics.set_scheduler(scheduler.stats(), scheduler.take_worst_lateness());
   if (history) metrics.set_history(history->metrics());
+  if (rules) rules->observe(*targets->snapshot());
+  if (now >= next_self_scrape) {
+    next_self_scrape = now + std::chrono::milliseconds(self_scrape_every_ms.load());
+    scrape_self();
+  }
   // Unchanged targets are rewritten every minute; see TargetRecorder.
   if (recording) recording->offer(targets->snapshot());
   // Large responses (a /metrics body of 10 MB at 10k probes) leave freed memory in glibc's
@@ -147,8 +218,32 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
 std::string Daemon::Impl::render_metrics() const {
   Exposition out;
   write_target_series(out, *targets->snapshot());
+  return out.text() + self_metrics();
+}
+
+// The agent's own series: the window's, the rules', the self- and process metrics.
+std::string Daemon::Impl::self_metrics() const {
+  Exposition out;
   if (window) write_window_metrics(out, window->metrics());
+  if (rules) write_rule_metrics(out, rules->status());
   return out.text() + metrics.render();
+}
+
+// The agent scrapes itself into the window each scrape interval, as Prometheus does, so rules
+// can watch the agent (its target series are recorded as they change instead). On the CPU pool;
+// a scrape still running skips the next.
+void Daemon::Impl::scrape_self() {
+  if (!self_ingester || self_scrape_running.exchange(true)) return;
+  cpu->submit([this] {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string text = self_metrics();
+    const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    real_clock().wall_now().time_since_epoch())
+                                    .count();
+    self_ingester->ingest(text, ExpositionFormat::PrometheusText, now_ms,
+                          std::chrono::steady_clock::now() - started);
+    self_scrape_running = false;
+  });
 }
 
 Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
@@ -159,6 +254,7 @@ Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   handlers.ready = [this] { return ready.load(); };
   handlers.history = history.get();
   handlers.window = window.get();
+  handlers.rules = [this] { return rules->status(); };
   auto server = WebServer::start(
       {.listen_address = config.web.listen_address, .admin_token = admin_token}, handlers);
   if (!server) return tl::unexpected(server.error());
@@ -180,6 +276,9 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
     impl->admin_token = std::move(*token);
   }
 
+  auto groups = load_rule_groups(impl->config);
+  if (!groups) return tl::unexpected(groups.error());
+
   // Refuse an address we may not serve before creating files or threads.
   auto listen = WebServer::check_listen(
       {.listen_address = impl->config.web.listen_address, .admin_token = impl->admin_token});
@@ -197,6 +296,15 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   auto window = SampleWindow::open(window_path(impl->config.storage.path), real_clock());
   if (!window) return tl::unexpected(window.error());
   impl->window = std::move(*window);
+  impl->self_ingester = std::make_unique<TargetIngester>(
+      *impl->window,
+      LabelPairs{{"instance", impl->config.web.listen_address}, {"service", "vitals-agent"}},
+      /*sample_limit=*/0);
+  impl->self_scrape_every_ms = milliseconds_of(impl->config.global.scrape_interval);
+  auto rules = RuleRunner::start(*impl->window, alerts_path(impl->config.storage.path),
+                                 log_due_alerts, warmup_limit(impl->config));
+  if (!rules) return tl::unexpected(rules.error());
+  impl->rules = std::move(*rules);
   impl->cpu = std::make_unique<ThreadPool>(1, 2);
   impl->recorder = std::make_unique<TargetRecorder>(*impl->window);
   impl->recording = std::make_unique<RecordingQueue>(*impl->recorder, *impl->cpu, real_clock());
@@ -230,6 +338,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       impl->window.get(), impl->cpu.get());
   impl->net_thread = std::thread([raw] { raw->net.run(); });
   impl->apply_on_loop(impl->config, std::move(*tokens));
+  impl->rules->apply(std::move(*groups), rule_options(impl->config));
   impl->metrics.config_reloaded(true, real_clock().wall_now());
   raw->net.events().post([raw] { raw->housekeeping(raw->net.events().clock().now()); });
 
@@ -263,6 +372,8 @@ Result<void> Daemon::reload() {
   if (!next) return refuse(next.error());
   auto tokens = read_bearer_tokens(*next);
   if (!tokens) return refuse(tokens.error());
+  auto groups = load_rule_groups(*next);
+  if (!groups) return refuse(groups.error());
   const Config& running = impl_->config;
   if (next->web.listen_address != running.web.listen_address ||
       next->storage.path != running.storage.path ||
@@ -272,6 +383,8 @@ Result<void> Daemon::reload() {
     next->storage = running.storage;
   }
   impl_->apply_on_loop(*next, std::move(*tokens));
+  impl_->rules->apply(std::move(*groups), rule_options(*next));
+  impl_->self_scrape_every_ms = milliseconds_of(next->global.scrape_interval);
   impl_->config = std::move(*next);
   impl_->metrics.config_reloaded(true, real_clock().wall_now());
   log::info("configuration reloaded", {{"file", impl_->options.config_file}});
@@ -292,6 +405,8 @@ void Daemon::stop() {
     impl_->net.stop();
     impl_->net_thread.join();
   }
+  if (impl_->rules) impl_->rules->stop();
+  impl_->rules.reset();
   impl_->targets.reset();
   if (impl_->cpu && !impl_->cpu->drain(std::chrono::seconds(10))) {
     // A task still writes to the window: leave it open (the process is ending) rather than

@@ -1,5 +1,5 @@
-// vitals-agent: flags in Prometheus' style, the `check config` command, and the signals that
-// reload (SIGHUP) and stop (SIGTERM, SIGINT) the daemon.
+// vitals-agent: flags in Prometheus' style, the `check config`, `check rules` and `test rules`
+// commands, and the signals that reload (SIGHUP) and stop (SIGTERM, SIGINT) the daemon.
 #include <malloc.h>
 
 #include <csignal>
@@ -10,6 +10,8 @@
 
 #include "agent/config/load_config.h"
 #include "agent/daemon.h"
+#include "alerts/rules/check_rules.h"
+#include "alerts/unittest/test_rules_command.h"
 #include "vitals/common/log.h"
 
 namespace vitals {
@@ -19,6 +21,10 @@ constexpr std::string_view kUsage = R"(usage:
   vitals-agent --config.file=vitals.yml [--web.listen-address=127.0.0.1:9464]
                [--storage.path=data/vitals.db] [--log.level=info] [--log.format=logfmt|json]
   vitals-agent check config FILE...   exit 0 when every file is valid, 1 otherwise
+  vitals-agent check rules [--lint=duplicate-rules|all|none] [--lint-fatal] FILE...
+                                      like promtool check rules
+  vitals-agent test rules [--run=REGEX]... FILE...
+                                      runs promtool's rule unit-test files, like promtool
 )";
 
 struct Flags {
@@ -122,6 +128,12 @@ int run(int argc, char** argv) {
   }
   if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
     return check_config({args.begin() + 2, args.end()});
+  }
+  if (args.size() >= 2 && args[0] == "check" && args[1] == "rules") {
+    return rules::check_rules_command({args.begin() + 2, args.end()}, std::cout, std::cerr);
+  }
+  if (args.size() >= 2 && args[0] == "test" && args[1] == "rules") {
+    return unittest::test_rules_command({args.begin() + 2, args.end()}, std::cout, std::cerr);
   }
   auto flags = parse_flags(args);
   if (!flags) {

@@ -23,6 +23,10 @@ void mount_lifecycle_routes(httplib::Server& server, const WebHandlers& handlers
                             const WebOptions& options);
 // /api/v1/services, probes, checks, history.
 void mount_api_routes(httplib::Server& server, const WebHandlers& handlers);
+// /api/v1/query and /api/v1/query_range: PromQL over the window.
+void mount_query_routes(httplib::Server& server, const WebHandlers& handlers);
+// /api/v1/rules and /api/v1/alerts.
+void mount_rules_routes(httplib::Server& server, const WebHandlers& handlers);
 // The query-size bound, JSON and text error bodies, security headers.
 void install_edge_handlers(httplib::Server& server, const WebOptions& options);
 

@@ -108,6 +108,8 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebOptions options, WebHandl
   detail::install_edge_handlers(impl->server, impl->options);
   detail::mount_lifecycle_routes(impl->server, impl->handlers, impl->options);
   detail::mount_api_routes(impl->server, impl->handlers);
+  detail::mount_query_routes(impl->server, impl->handlers);
+  detail::mount_rules_routes(impl->server, impl->handlers);
   auto port = bind_listener(impl->server, *address, impl->options.listen_address);
   if (!port) return tl::unexpected(port.error());
   impl->port = *port;

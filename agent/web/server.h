@@ -11,10 +11,13 @@
 #include "agent/state/views.h"
 #include "agent/store/history_store.h"
 #include "agent/store/sample_window.h"
+#include "alerts/rules/rule_group.h"
 #include "vitals/common/clock.h"
 #include "vitals/common/error.h"
 
 namespace vitals {
+
+using RuleStatuses = rules::GroupStatuses;
 
 // What the server reads and calls. Each function is called from the server's worker threads,
 // several at once, so each must be thread-safe. The pointed-to objects must outlive the server.
@@ -28,6 +31,8 @@ struct WebHandlers {
   HistoryStore* history = nullptr;  // /api/v1/history answers 503 without it
   SampleWindow* window = nullptr;   // /api/v1/{series,labels,label/…/values}; 503 without it
   const Clock* clock = nullptr;     // the "now" of history's default `since`; real clock if null
+  // /api/v1/rules and /api/v1/alerts; no groups without it.
+  std::function<RuleStatuses()> rules{};
 };
 
 struct WebOptions {

@@ -35,6 +35,7 @@ struct AtModifier {
 
 struct NumberLiteral {
   double value = 0;
+  bool duration = false;  // written as a duration ("5m"): value is in seconds, printed as written
 };
 
 struct StringLiteral {
@@ -139,7 +140,7 @@ struct Binary {
   BinaryOp op = BinaryOp::Add;
   ExprPtr lhs{};
   ExprPtr rhs{};
-  bool return_bool = false;                 // comparison with `bool`
+  bool return_bool = false;                  // comparison with `bool`
   std::optional<VectorMatching> matching{};  // set when both sides are instant vectors
 };
 
@@ -155,5 +156,10 @@ struct Expr {
 
   ValueType type() const;
 };
+
+// Whether two trees mean the same query: the same nodes, operators and values (NaN equals NaN),
+// spans ignored, and a selector's matchers compared as a set, since the printer sorts them as
+// Prometheus does. parse(format(e)) is equivalent to e.
+bool equivalent(const Expr& a, const Expr& b);
 
 }  // namespace vitals::promql

@@ -20,6 +20,10 @@ namespace vitals::promql {
 struct Sample {
   LabelPairs labels{};
   double value = 0;
+  // Prometheus 3's delayed name removal: an operation that drops __name__ marks the sample, and
+  // the name goes only when the query's result is made (so label_replace can still read it).
+  // Results leaving the engine never carry the mark.
+  bool drop_name = false;
 };
 using Vector = std::vector<Sample>;
 
@@ -27,6 +31,7 @@ using Vector = std::vector<Sample>;
 struct Series {
   LabelPairs labels{};
   std::vector<SamplePoint> points{};
+  bool drop_name = false;  // as Sample's
 };
 using Matrix = std::vector<Series>;
 

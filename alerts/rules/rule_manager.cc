@@ -1,0 +1,136 @@
+#include "alerts/rules/rule_manager.h"
+
+#include <chrono>
+
+#include "vitals/common/log.h"
+#include "vitals/common/stable_hash.h"
+
+namespace vitals::rules {
+
+RuleManager::RuleManager(EventLoop& loop, SampleWindow& window, AlertStateStore* store,
+                         AlertSink sink)
+    : loop_(loop), window_(window), store_(store), sink_(std::move(sink)) {}
+
+RuleManager::~RuleManager() {
+  *alive_ = false;
+  clear();
+}
+
+std::int64_t RuleManager::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             loop_.clock().wall_now().time_since_epoch())
+      .count();
+}
+
+// The first time after `after_ms` that is the group's offset past a multiple of its interval.
+std::int64_t RuleManager::next_evaluation(const RuleGroup& group, std::int64_t after_ms) const {
+  const std::int64_t interval = group.interval_ms();
+  const auto offset =
+      static_cast<std::int64_t>(stable_hash(group.key()) % static_cast<std::uint64_t>(interval));
+  std::int64_t base = after_ms - offset;
+  std::int64_t next = base - (base % interval + interval) % interval + offset;
+  while (next <= after_ms) next += interval;
+  return next;
+}
+
+void RuleManager::arm(Running& running) {
+  const std::int64_t wait_ms = std::max<std::int64_t>(0, running.next_ms - now_ms());
+  std::weak_ptr<bool> alive = alive_;
+  running.timer = loop_.add_timer(loop_.clock().now() + std::chrono::milliseconds(wait_ms),
+                                  [this, alive, target = &running] {
+                                    auto still = alive.lock();
+                                    if (!still || !*still) return;
+                                    evaluate(*target);
+                                  });
+}
+
+// One evaluation at its scheduled time; a group that fell behind (the loop was busy longer than
+// an interval) skips the missed times, as Prometheus does.
+void RuleManager::evaluate(Running& running) {
+  RuleGroup& group = *running.group;
+  const std::int64_t t = running.next_ms;
+  group.evaluate(t, options_.context);
+  std::vector<DueAlert> due = group.take_due(t, options_.resend_delay_ms);
+  if (!due.empty() && sink_) sink_(group.key(), std::move(due));
+  if (store_) {
+    if (auto saved = store_->save(group.key(), t, group.alert_states()); !saved) {
+      log::error("saving alert state failed",
+                 {{"group", group.spec().name}, {"reason", to_string(saved.error())}});
+    }
+  }
+  running.next_ms = next_evaluation(group, std::max(t, now_ms()));
+  arm(running);
+}
+
+void RuleManager::restore_from_store(RuleGroup& group) {
+  if (!store_) return;
+  auto stored = store_->load(group.key());
+  if (!stored) return;
+  const std::int64_t now = now_ms();
+  for (auto& [rule, alerts] : stored->rules) {
+    for (const RuleSpec& spec : group.spec().rules) {
+      if (const auto* alerting = std::get_if<AlertingRuleSpec>(&spec.rule);
+          alerting && alerting->name == rule) {
+        apply_grace_period(alerts, alerting->for_ms, stored->evaluated_at_ms, now,
+                           options_.grace_ms);
+        break;
+      }
+    }
+    group.restore(rule, std::move(alerts));
+  }
+}
+
+void RuleManager::apply(std::vector<GroupSpec> groups, RuleManagerOptions options) {
+  options_ = std::move(options);
+  std::map<std::string, std::unique_ptr<Running>> previous;
+  for (auto& running : running_) {
+    loop_.cancel(running->timer);
+    previous[running->group->key()] = std::move(running);
+  }
+  running_.clear();
+  std::vector<std::string> keys;
+  for (GroupSpec& spec : groups) {
+    auto running = std::make_unique<Running>();
+    running->group =
+        std::make_unique<RuleGroup>(std::move(spec), options_.default_interval_ms, window_);
+    const std::string key = running->group->key();
+    keys.push_back(key);
+    if (auto old = previous.find(key); old != previous.end()) {
+      for (auto& [rule, alerts] : old->second->group->alert_states()) {
+        running->group->restore(rule, std::move(alerts));
+      }
+    } else {
+      restore_from_store(*running->group);
+    }
+    running->next_ms = next_evaluation(*running->group, now_ms());
+    arm(*running);
+    running_.push_back(std::move(running));
+  }
+  if (store_) {
+    if (auto kept = store_->keep_only(keys); !kept) {
+      log::warn("dropping the state of removed rule groups failed",
+                {{"reason", to_string(kept.error())}});
+    }
+  }
+  MutexLock lock(mu_);
+  groups_.clear();
+  for (const auto& running : running_) groups_.push_back(running->group.get());
+}
+
+void RuleManager::clear() {
+  for (auto& running : running_) loop_.cancel(running->timer);
+  {
+    MutexLock lock(mu_);
+    groups_.clear();
+  }
+  running_.clear();
+}
+
+GroupStatuses RuleManager::status() const {
+  MutexLock lock(mu_);
+  GroupStatuses out;
+  for (const RuleGroup* group : groups_) out.push_back(group->status());
+  return out;
+}
+
+}  // namespace vitals::rules

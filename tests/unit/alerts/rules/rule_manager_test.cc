@@ -1,0 +1,116 @@
+#include "alerts/rules/rule_manager.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/support/fake_clock.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/why.h"
+
+using namespace std::chrono_literals;
+using vitals::rules::AlertState;
+using vitals::rules::DueAlert;
+using vitals::rules::RuleManager;
+using vitals::testing::advance;
+
+namespace {
+
+constexpr std::string_view kRules = R"(
+groups:
+  - name: g
+    interval: 10s
+    rules:
+      - alert: Down
+        expr: up == 0
+        for: 1m
+)";
+
+std::int64_t ms(vitals::WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// A window, an event loop and a manager on a fake clock; `up` is 0 from the start.
+struct World {
+  vitals::testing::FakeClock& clock;
+  vitals::EventLoop loop{clock};
+  std::unique_ptr<vitals::SampleWindow> window;
+  std::unique_ptr<vitals::rules::AlertStateStore> store;
+  std::vector<DueAlert> sent;
+  std::unique_ptr<RuleManager> manager;
+
+  World(vitals::testing::FakeClock& c, const std::string& store_path) : clock(c) {
+    window = vitals::SampleWindow::create(clock, {.maintenance_interval = {}});
+    auto opened = vitals::rules::AlertStateStore::open(store_path);
+    REQUIRE_MESSAGE(opened, vitals::testing::why(opened));
+    store = std::move(*opened);
+    manager = std::make_unique<RuleManager>(
+        loop, *window, store.get(), [this](const std::string&, std::vector<DueAlert> alerts) {
+          for (DueAlert& due : alerts) sent.push_back(std::move(due));
+        });
+    auto groups = vitals::rules::parse_rule_file(kRules, "rules.yml");
+    REQUIRE_MESSAGE(groups, vitals::testing::why(groups));
+    manager->apply(std::move(*groups), {});
+  }
+
+  // Keeps `up` at 0 every second for `d`, running the rules as their times come.
+  void run(std::chrono::seconds d) {
+    auto ref = window->get_or_create({{"__name__", "up"}, {"job", "api"}});
+    REQUIRE(ref);
+    for (auto s = 0s; s < d; s += 1s) {
+      window->append(*ref, ms(clock.wall_now()), 0);
+      advance(clock, loop, 1s);
+    }
+  }
+  vitals::rules::Alert alert() {
+    auto status = manager->status();
+    REQUIRE(status.size() == 1);
+    REQUIRE(status[0]->rules.size() == 1);
+    REQUIRE(status[0]->rules[0].alerts.size() == 1);
+    return status[0]->rules[0].alerts[0];
+  }
+};
+
+}  // namespace
+
+TEST_CASE("groups run at their interval on times aligned to it") {
+  vitals::testing::TempDir dir;
+  vitals::testing::FakeClock clock;
+  World w(clock, dir.file("alerts.db"));
+  w.run(35s);
+  auto status = w.manager->status();
+  REQUIRE(status.size() == 1);
+  const std::int64_t last = status[0]->last_evaluation_ms;
+  CHECK(last > ms(clock.wall_now()) - 10'000);
+  w.run(10s);
+  CHECK(w.manager->status()[0]->last_evaluation_ms == last + 10'000);
+}
+
+TEST_CASE(
+    "a pending alert keeps its pending-since, and a firing one keeps firing, across a "
+    "restart on the same store") {
+  vitals::testing::TempDir dir;
+  vitals::testing::FakeClock clock;
+  std::int64_t active_at = 0;
+  {
+    World w(clock, dir.file("alerts.db"));
+    w.run(30s);
+    auto alert = w.alert();
+    CHECK(alert.state == AlertState::Pending);
+    active_at = alert.active_at_ms;
+  }
+  {
+    World again(clock, dir.file("alerts.db"));
+    again.run(11s);
+    auto alert = again.alert();
+    CHECK(alert.state == AlertState::Pending);
+    CHECK(alert.active_at_ms == active_at);
+    again.run(40s);
+    CHECK(again.alert().state == AlertState::Firing);
+    REQUIRE(again.sent.size() == 1);
+  }
+  World third(clock, dir.file("alerts.db"));
+  third.run(11s);
+  auto alert = third.alert();
+  CHECK(alert.state == AlertState::Firing);
+  CHECK(alert.active_at_ms == active_at);
+  CHECK(third.sent.empty());  // sent less than the resend delay ago: not sent as new
+}
