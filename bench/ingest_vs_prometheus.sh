@@ -5,7 +5,7 @@
 # One target server (bench/tools/metrics_targets.py: one keep-alive HTTP server, /metrics/<i>
 # for each target, 100 series of the text format 0.0.4 whose counters grow and gauges wander)
 # per leg; one leg per size in TARGETS, each with fresh processes. In a leg the agent (every
-# target a service with only metrics_url, service label t0001…) and Prometheus (one static group
+# target a service with only metrics_url, service label t0000…) and Prometheus (one static group
 # per target with __metrics_path__ and the same service label) start together; once the agent
 # serves and Prometheus is ready they warm up for WARMUP s, whose CPU is not counted, then
 # DURATION s are measured, per scraper:
@@ -21,7 +21,9 @@
 # server saw it fetch in the last 3 s; `scrapes` are the requests each got answered in the
 # measured period (the target server's count; DURATION x TARGETS when none is missed). The
 # summary has the medians over RUNS and the agent/Prometheus ratios against the goals (CPU per
-# sample <= 1/4 of Prometheus', RSS per series <= 1/2).
+# sample <= 1/4 of Prometheus', RSS per series <= 1/2). Under each leg: the target server's CPU,
+# the agent's skipped and written-off runs, Prometheus' failed scrapes and scrape durations, the
+# load average; and a WARNING when a scraper missed over 1% of its scrapes (a busy machine).
 #
 # Environment: TARGETS ("200 1000"), DURATION (600), WARMUP (60), RUNS (1), BUILD_DIR (build),
 # PYTHON (/usr/bin/python3, else python3).
@@ -192,8 +194,8 @@ write_configs() {
     printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
     printf 'scrape_configs:\n  - job_name: bench\n    static_configs:\n'
     for ((i = 0; i < targets; i++)); do
-      printf "      - {targets: ['%s'], labels: {__metrics_path__: /metrics/%d, service: t%04d}}\n" \
-        "$target" "$i" "$i"
+      printf "      - {targets: ['%s'], " "$target"
+      printf 'labels: {__metrics_path__: /metrics/%d, service: t%04d}}\n' "$i" "$i"
     done
   } >"$tmp/prometheus.yml"
 }
@@ -303,9 +305,11 @@ summary() {
     awk -v n="$targets" -v ac="$(median_of agent "$targets" 10)" \
       -v pc="$(median_of prometheus "$targets" 10)" -v ar="$(median_of agent "$targets" 11)" \
       -v pr="$(median_of prometheus "$targets" 11)" \
-      'function verdict(r, goal) { return sprintf("<= %.2f %s", goal, r <= goal ? "met" : "MISSED") }
+      'function verdict(r, goal) {
+         return sprintf("<= %.2f %s", goal, r <= goal ? "met" : "MISSED") }
        BEGIN { c = pc ? ac / pc : 0; r = pr ? ar / pr : 0
-               printf "%7s %14.3f %-14s %14.3f %-14s\n", n, c, verdict(c, 0.25), r, verdict(r, 0.5) }'
+               printf "%7s %14.3f %-14s %14.3f %-14s\n", n, c, verdict(c, 0.25), r,
+                      verdict(r, 0.5) }'
   done
 }
 

@@ -2,7 +2,8 @@
 """Loopback metrics targets for the ingestion benchmark.
 
 One HTTP/1.1 server (keep-alive: a connection stays open until its client closes it; a large
-accept backlog) on 127.0.0.1, on a port the kernel picks, serving N targets (N from argv, default 200) at
+accept backlog) on 127.0.0.1, on a port the kernel picks, serving N targets (N from argv,
+default 200) at
 
     GET /metrics/<i>      i in 0..N-1
 
