@@ -34,8 +34,8 @@ class EpochClock final : public Clock {
 
 WindowOptions window_options() {
   WindowOptions options;
-  options.retention = std::chrono::hours(24 * 365 * 200)  // 300 years would overflow nanoseconds;
-                      options.maintenance_interval = Duration::zero();
+  options.retention = std::chrono::hours(24 * 365 * 200);  // 300 years overflow nanoseconds
+  options.maintenance_interval = Duration::zero();
   return options;
 }
 
