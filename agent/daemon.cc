@@ -24,6 +24,7 @@
 #include "agent/watch/target_set.h"
 #include "agent/web/server.h"
 #include "alerts/rules/rule_file.h"
+#include "vitals/common/duration.h"
 #include "vitals/common/log.h"
 
 namespace vitals {
@@ -78,10 +79,6 @@ std::string alerts_path(const std::string& storage_path) {
   return (path.parent_path() / (path.stem().string() + "-alerts.db")).string();
 }
 
-std::int64_t milliseconds_of(Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
-
 // Every group of every rule file of the configuration; the first file with errors refuses all.
 Result<std::vector<rules::GroupSpec>> load_rule_groups(const Config& config) {
   std::vector<rules::GroupSpec> groups;
@@ -95,7 +92,7 @@ Result<std::vector<rules::GroupSpec>> load_rule_groups(const Config& config) {
 
 rules::RuleManagerOptions rule_options(const Config& config) {
   rules::RuleManagerOptions options;
-  options.default_interval_ms = milliseconds_of(config.global.evaluation_interval);
+  options.default_interval_ms = to_ms(config.global.evaluation_interval);
   for (const auto& [name, value] : config.global.external_labels) {
     options.context.external_labels[name] = value;
   }
@@ -300,7 +297,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       *impl->window,
       LabelPairs{{"instance", impl->config.web.listen_address}, {"service", "vitals-agent"}},
       /*sample_limit=*/0);
-  impl->self_scrape_every_ms = milliseconds_of(impl->config.global.scrape_interval);
+  impl->self_scrape_every_ms = to_ms(impl->config.global.scrape_interval);
   auto rules = RuleRunner::start(*impl->window, alerts_path(impl->config.storage.path),
                                  log_due_alerts, warmup_limit(impl->config));
   if (!rules) return tl::unexpected(rules.error());
@@ -384,7 +381,7 @@ Result<void> Daemon::reload() {
   }
   impl_->apply_on_loop(*next, std::move(*tokens));
   impl_->rules->apply(std::move(*groups), rule_options(*next));
-  impl_->self_scrape_every_ms = milliseconds_of(next->global.scrape_interval);
+  impl_->self_scrape_every_ms = to_ms(next->global.scrape_interval);
   impl_->config = std::move(*next);
   impl_->metrics.config_reloaded(true, real_clock().wall_now());
   log::info("configuration reloaded", {{"file", impl_->options.config_file}});

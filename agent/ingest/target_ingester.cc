@@ -42,8 +42,9 @@ TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
 
 // The scraped labels, with the target's attached: a scraped label the target also sets keeps
 // its value under exported_<name> (and exported_exported_… if that is taken too).
-SeriesRef TargetIngester::series_for(std::string_view key, const ParsedSample& sample) {
-  if (auto cached = refs_.find(std::string(key)); cached != refs_.end()) return cached->second;
+SeriesRef TargetIngester::series_for(const std::string& key, const ParsedSample& sample) {
+  // The hot path: a hit allocates nothing.
+  if (auto cached = refs_.find(key); cached != refs_.end()) return cached->second;
   LabelPairs labels;
   labels.reserve(sample.labels.size() + target_labels_.size() + 1);
   labels.push_back({"__name__", std::string(sample.name)});
@@ -61,7 +62,7 @@ SeriesRef TargetIngester::series_for(std::string_view key, const ParsedSample& s
   labels.insert(labels.end(), target_labels_.begin(), target_labels_.end());
   auto ref = window_.get_or_create(std::move(labels));
   if (!ref) return 0;
-  refs_.emplace(std::string(key), *ref);
+  refs_.emplace(key, *ref);
   return *ref;
 }
 

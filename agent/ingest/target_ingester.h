@@ -44,7 +44,7 @@ class TargetIngester {
   };
   class Collector;
 
-  SeriesRef series_for(std::string_view key, const ParsedSample& sample);
+  SeriesRef series_for(const std::string& key, const ParsedSample& sample);
   void write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples);
   void append_report(std::string_view name, std::int64_t t_ms, double value);
   void mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms);

@@ -1,5 +1,7 @@
 #include "agent/store/sample_window.h"
 
+#include "vitals/common/duration.h"
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -33,10 +35,6 @@ std::size_t index_in_stripe(std::size_t slot, std::size_t stripes) {
 
 std::size_t slot_at(std::size_t stripe, std::size_t index, std::size_t stripes) {
   return index / kRun * kRun * stripes + stripe * kRun + index % kRun;
-}
-
-std::int64_t to_ms(Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
 std::int64_t now_ms(const Clock& clock) {

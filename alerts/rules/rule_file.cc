@@ -16,6 +16,7 @@
 #include "agent/config/yaml_reader.h"
 #include "alerts/rules/rule_checks.h"
 #include "alerts/rules/yaml_merge.h"
+#include "vitals/common/duration.h"
 
 namespace vitals::rules {
 namespace {
@@ -23,10 +24,6 @@ namespace {
 using vitals::detail::MapReader;
 using vitals::detail::YamlItem;
 using vitals::detail::YamlReader;
-
-std::int64_t to_ms(Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
 
 // Every name under `key` (a mapping read already) with where its key was written.
 std::map<std::string, SourceLocation> key_places(const MapReader& m, std::string_view key,
