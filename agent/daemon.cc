@@ -290,7 +290,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       HistoryStore::open(impl->config.storage.path, real_clock(), impl->config.storage.retention);
   if (!history) return tl::unexpected(history.error());
   impl->history = std::move(*history);
-  auto window = SampleWindow::open(window_path(impl->config.storage.path), real_clock());
+  auto window = SampleWindow::open(window_path(impl->config.storage.path), real_clock(),
+                                   {.retention = impl->config.storage.window_retention});
   if (!window) return tl::unexpected(window.error());
   impl->window = std::move(*window);
   impl->self_ingester = std::make_unique<TargetIngester>(
@@ -320,6 +321,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
               },
           .metrics_scraped =
               [](const std::string& service, const IngestOutcome& outcome) {
+                if (!log::enabled(log::Level::Debug)) return;
                 log::debug("metrics scraped",
                            {{"service", service},
                             {"up", outcome.up ? "1" : "0"},
@@ -374,8 +376,11 @@ Result<void> Daemon::reload() {
   const Config& running = impl_->config;
   if (next->web.listen_address != running.web.listen_address ||
       next->storage.path != running.storage.path ||
+      next->storage.window_retention != running.storage.window_retention ||
       next->web.admin_token_file != running.web.admin_token_file) {
-    log::warn("listen address, storage path and admin token change only on restart");
+    log::warn(
+        "listen address, storage path, window retention and admin token change only on "
+        "restart");
     next->web = running.web;
     next->storage = running.storage;
   }

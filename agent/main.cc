@@ -1,6 +1,7 @@
 // vitals-agent: flags in Prometheus' style, the `check config`, `check rules` and `test rules`
 // commands, and the signals that reload (SIGHUP) and stop (SIGTERM, SIGINT) the daemon.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <iostream>
@@ -32,6 +33,15 @@ struct Flags {
   log::Level level = log::Level::Info;
   log::Format format = log::Format::Logfmt;
 };
+
+// Every target keeps a connection open between scrapes, and every probe needs one: the soft
+// limit on open files (often 1024) goes up to the hard one, as Go's runtime does for Prometheus.
+void raise_open_files_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  (void)setrlimit(RLIMIT_NOFILE, &limit);
+}
 
 // Accepts --name=value and --name value.
 Result<Flags> parse_flags(const std::vector<std::string_view>& args) {
@@ -100,6 +110,7 @@ int serve(const Flags& flags) {
   // A few arenas instead of one per web and pool thread: the agent's threads mostly wait, and
   // each arena keeps its own high-water mark of freed memory.
   mallopt(M_ARENA_MAX, 2);
+  raise_open_files_limit();
 
   auto daemon = Daemon::start(flags.daemon);
   if (!daemon) {

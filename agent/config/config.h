@@ -34,7 +34,10 @@ struct GlobalConfig {
 
 struct StorageConfig {
   std::string path{"data/vitals.db"};  // relative to the working directory, like the flag
-  Duration retention{std::chrono::hours(30 * 24)};
+  Duration retention{std::chrono::hours(30 * 24)};  // of the history (health, probes)
+  // How far back the sample window (scraped metrics, what PromQL reads) keeps samples: the
+  // longest range a rule reads. Memory grows with it, about 1-4 bytes a sample.
+  Duration window_retention{std::chrono::hours(1)};
 };
 
 struct WebConfig {

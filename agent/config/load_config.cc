@@ -53,6 +53,10 @@ void read_global(const MapReader& m, GlobalConfig& g) {
 void read_storage(const MapReader& m, StorageConfig& s) {
   if (m.read("path", s.path) && s.path.empty()) m.fail("path", "must not be empty");
   if (m.read("retention", s.retention)) require_positive(m, "retention", s.retention);
+  if (m.read("window_retention", s.window_retention) &&
+      s.window_retention < std::chrono::minutes(5)) {
+    m.fail("window_retention", "must be at least 5m, PromQL's lookback");
+  }
 }
 
 void read_web(const MapReader& m, const std::string& base_dir, WebConfig& w) {
@@ -115,7 +119,7 @@ void read_config(YamlReader& reader, const YAML::Node& root, Config& config) {
   read_global(top.map("global", {"scrape_interval", "scrape_timeout", "evaluation_interval",
                                  "external_labels", "vantage_failing_fraction"}),
               config.global);
-  read_storage(top.map("storage", {"path", "retention"}), config.storage);
+  read_storage(top.map("storage", {"path", "retention", "window_retention"}), config.storage);
   read_web(top.map("web", {"listen_address", "admin_token_file"}), base_dir, config.web);
   read_services(top, config.global, base_dir, config.services);
   read_probes(top, config.global, config.probes);

@@ -1,6 +1,7 @@
 #include "agent/ingest/target_ingester.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace vitals {
 
@@ -18,7 +19,7 @@ class TargetIngester::Collector final : public ExpositionVisitor {
       key_ += '=';
       key_ += label.value;
     }
-    SeriesRef ref = owner_.series_for(key_, sample);
+    SeriesRef ref = owner_.series_at(position_++, key_, sample);
     if (ref == 0) {
       error_ = "invalid series " + std::string(sample.name);
       return;
@@ -32,6 +33,7 @@ class TargetIngester::Collector final : public ExpositionVisitor {
  private:
   TargetIngester& owner_;
   std::int64_t scrape_ms_;
+  std::size_t position_ = 0;
   std::string key_;
   std::string error_;
 };
@@ -39,6 +41,23 @@ class TargetIngester::Collector final : public ExpositionVisitor {
 TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
                                std::uint64_t sample_limit)
     : window_(window), target_labels_(std::move(target_labels)), sample_limit_(sample_limit) {}
+
+SeriesRef TargetIngester::series_at(std::size_t position, const std::string& key,
+                                    const ParsedSample& sample) {
+  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+  if (position < in_order_.size() && in_order_[position].hash == hash) {
+    return in_order_[position].ref;
+  }
+  same_order_ = false;
+  SeriesRef ref = series_for(key, sample);
+  if (ref == 0) return 0;
+  if (position < in_order_.size()) {
+    in_order_[position] = {hash, ref};
+  } else {
+    in_order_.push_back({hash, ref});
+  }
+  return ref;
+}
 
 // The scraped labels, with the target's attached: a scraped label the target also sets keeps
 // its value under exported_<name> (and exported_exported_… if that is taken too).
@@ -69,13 +88,13 @@ SeriesRef TargetIngester::series_for(const std::string& key, const ParsedSample&
 IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat format,
                                      std::int64_t scrape_ms, Duration took) {
   Collector collector(*this, scrape_ms);
+  collector.pending.reserve(in_order_.size());
+  same_order_ = !last_scraped_.empty();
   auto parsed = parse_exposition(body, format, collector, {.max_samples = sample_limit_});
   if (!parsed) return fail(parsed.error().message, scrape_ms, took);
   if (!collector.error().empty()) return fail(collector.error(), scrape_ms, took);
 
   IngestOutcome outcome{.up = true};
-  std::vector<SeriesRef> current;
-  current.reserve(collector.pending.size());
   for (const Pending& p : collector.pending) {
     AppendStatus status = window_.append(p.ref, p.t_ms, p.value);
     if (status == AppendStatus::Appended || status == AppendStatus::Unchanged) {
@@ -84,12 +103,18 @@ IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat for
       ++outcome.rejected;
     }
     if (status == AppendStatus::NotFound) forget(p.ref);
-    current.push_back(p.ref);
   }
-  std::sort(current.begin(), current.end());
-  current.erase(std::unique(current.begin(), current.end()), current.end());
-  mark_vanished(current, scrape_ms);
-  last_scraped_ = std::move(current);
+  // The same series in the same order as last time: none vanished, none is new.
+  if (!same_order_ || collector.pending.size() != in_order_.size()) {
+    in_order_.resize(collector.pending.size());
+    std::vector<SeriesRef> current;
+    current.reserve(collector.pending.size());
+    for (const Pending& p : collector.pending) current.push_back(p.ref);
+    std::sort(current.begin(), current.end());
+    current.erase(std::unique(current.begin(), current.end()), current.end());
+    mark_vanished(current, scrape_ms);
+    last_scraped_ = std::move(current);
+  }
   write_report(scrape_ms, true, took, outcome.samples);
   return outcome;
 }
@@ -105,6 +130,8 @@ IngestOutcome TargetIngester::fail(std::string error, std::int64_t scrape_ms, Du
 // it anew (this one's sample is lost, a gap of one interval after a long silence).
 void TargetIngester::forget(SeriesRef ref) {
   std::erase_if(refs_, [ref](const auto& entry) { return entry.second == ref; });
+  in_order_.clear();
+  same_order_ = false;
 }
 
 // Prometheus' staleness: a series absent from this scrape ends now, not five minutes later.

@@ -1,6 +1,10 @@
 // Turns one scraped /metrics body into samples in the window, the way Prometheus scrapes: the
 // target's labels attached (a scraped label that clashes becomes exported_<name>, as with
-// honor_labels: false), each series' ref cached from scrape to scrape, series that vanished
+// honor_labels: false), each series' ref cached from scrape to scrape (a body usually lists
+// the same series in the same order as last time: the cache is checked at the same position
+// first, by a 64-bit hash of the series text, instead of a map lookup that reads every key from
+// cold memory; two different series at one position with the same hash, odds of 2^-64, would
+// be confused), series that vanished
 // (or all of them, when the scrape failed) marked stale at once, and the scrape's own up,
 // scrape_duration_seconds and scrape_samples_scraped.
 #pragma once
@@ -44,6 +48,12 @@ class TargetIngester {
   };
   class Collector;
 
+  struct KnownSeries {
+    std::uint64_t hash = 0;  // of the series text as scraped
+    SeriesRef ref = 0;
+  };
+
+  SeriesRef series_at(std::size_t position, const std::string& key, const ParsedSample& sample);
   SeriesRef series_for(const std::string& key, const ParsedSample& sample);
   void write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples);
   void append_report(std::string_view name, std::int64_t t_ms, double value);
@@ -54,6 +64,8 @@ class TargetIngester {
   const LabelPairs target_labels_;
   const std::uint64_t sample_limit_;
   std::unordered_map<std::string, SeriesRef> refs_;  // series text as scraped -> ref
+  std::vector<KnownSeries> in_order_;                // the last body's series, in its order
+  bool same_order_ = false;                          // this body so far matches in_order_
   std::vector<SeriesRef> last_scraped_;              // sorted
   std::unordered_map<std::string, SeriesRef> report_refs_;
 };

@@ -55,7 +55,18 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     t.too_large = true;
     return 0;  // libcurl stops the transfer with CURLE_WRITE_ERROR
   }
-  if (t.request.keep_body) t.response.body.append(data, n);
+  if (!t.request.keep_body) return n;
+  if (t.response.body.empty()) {
+    // One allocation for the whole body when its length is announced (bounded by the limit),
+    // instead of a dozen as it doubles.
+    curl_off_t announced = -1;
+    curl_easy_getinfo(t.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+    if (announced > 0 && (t.request.max_body_bytes == 0 ||
+                          static_cast<std::size_t>(announced) <= t.request.max_body_bytes)) {
+      t.response.body.reserve(static_cast<std::size_t>(announced));
+    }
+  }
+  t.response.body.append(data, n);
   return n;
 }
 

@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <mutex>
@@ -19,8 +21,25 @@ namespace {
 
 // Nothing to wait for: sleep until woken (posts, timers and stop() all wake the poll).
 constexpr std::chrono::milliseconds kIdleWait = std::chrono::hours(1);
+// Timers due within one slot of this length run in one wake-up: scrapes and probes spread
+// evenly over their interval would otherwise wake the thread once each (hundreds of times a
+// second), and a wake-up costs more than a small scrape. A timer runs at most this late.
+constexpr Duration kTimerSlack = std::chrono::milliseconds(4);
+
 // Easy handles kept for reuse; they hold no connection (the multi handle's cache does).
 constexpr std::size_t kIdleHandles = 256;
+
+// Idle connections the multi handle keeps for reuse. libcurl's default (four per easy handle
+// added) is tiny here, because a transfer's handle leaves the multi handle when it ends: with
+// hundreds of targets every scrape opened a new connection. Half the open-files limit is kept
+// for them, the rest for probes, the web server and SQLite; libcurl closes the oldest beyond it,
+// and any idle for two minutes.
+long connection_cache_size() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 512;
+  rlim_t half = limit.rlim_cur / 2;
+  return static_cast<long>(std::clamp<rlim_t>(half, 16, 65536));
+}
 
 void init_curl_once() {
   static std::once_flag once;
@@ -80,6 +99,7 @@ struct NetLoop::Impl {
     init_curl_once();
     multi = curl_multi_init();
     if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, connection_cache_size());
   }
   ~Impl();
 
@@ -127,14 +147,18 @@ void NetLoop::Impl::release(std::unique_ptr<detail::HttpTransfer> t) {
   }
 }
 
-// The earliest of: the caller's bound, libcurl's own timeout, and the next EventLoop timer.
+// The earliest of: the caller's bound, libcurl's own timeout, and the end of the slack slot
+// of the next EventLoop timer.
 int NetLoop::Impl::poll_timeout(int max_ms) {
   int wait = max_ms;
   long curl_ms = -1;
   curl_multi_timeout(multi, &curl_ms);
   if (curl_ms >= 0) wait = std::min<long>(wait, curl_ms);
   if (auto next = events.next_deadline()) {
-    wait = std::min(wait, ceil_ms(*next - events.clock().now()));
+    const Duration since_epoch = next->time_since_epoch();
+    const SteadyTime slot_end{(since_epoch + kTimerSlack - Duration{1}) / kTimerSlack *
+                              kTimerSlack};
+    wait = std::min(wait, ceil_ms(slot_end - events.clock().now()));
   }
   return wait;
 }
@@ -150,8 +174,12 @@ void NetLoop::Impl::poll_once(int max_ms) {
     fds.push_back(curl_waitfd{w.fd, to_curl_events(w.events), 0});
     ids.push_back(id);
   }
-  curl_multi_poll(multi, fds.data(), static_cast<unsigned>(fds.size()), poll_timeout(max_ms),
-                  nullptr);
+  // libcurl asks for no wait right after a transfer is added: with no watches to look at,
+  // the poll would be a wasted system call.
+  const int wait = poll_timeout(max_ms);
+  if (wait > 0 || !fds.empty()) {
+    curl_multi_poll(multi, fds.data(), static_cast<unsigned>(fds.size()), wait, nullptr);
+  }
   int running = 0;
   curl_multi_perform(multi, &running);
   finish_transfers();

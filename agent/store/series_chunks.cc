@@ -31,6 +31,7 @@ std::vector<SamplePoint> decode(const SeriesView& view, std::int64_t from, std::
 void SeriesChunks::restore(ChunkList chunks, SamplePoint last) {
   completed_bytes_ = 0;
   for (const ChunkPtr& chunk : chunks) completed_bytes_ += chunk->bytes.size();
+  completed_chunks_ = chunks.size();
   chunks_ = std::make_shared<const ChunkList>(std::move(chunks));
   head_.reset();
   last_t_ = last.t_ms;
@@ -77,6 +78,7 @@ void SeriesChunks::complete_head(ChunkPtr& completed) {
   auto next = std::make_shared<ChunkList>(*chunks_);
   next->push_back(completed);
   chunks_ = std::move(next);
+  completed_chunks_ = chunks_->size();
   completed_bytes_ += completed->bytes.size();
   head_.reset();
   head_dirty_ = false;  // the completed chunk carries the same samples to the disk
@@ -96,6 +98,7 @@ std::size_t SeriesChunks::drop_before(std::int64_t cutoff) {
     dropped = static_cast<std::size_t>(keep - chunks_->begin());
     for (auto it = chunks_->begin(); it != keep; ++it) completed_bytes_ -= (*it)->bytes.size();
     chunks_ = std::make_shared<const ChunkList>(keep, chunks_->end());
+    completed_chunks_ = chunks_->size();
   }
   if (head_ && last_t_ < cutoff) {
     head_.reset();

@@ -59,8 +59,8 @@ class SeriesChunks {
   // The head as a chunk if it changed since the last call, else null.
   ChunkPtr take_dirty_head();
 
-  bool empty() const { return chunks_->empty() && !head_; }
-  std::size_t num_chunks() const { return chunks_->size() + (head_ ? 1 : 0); }
+  bool empty() const { return completed_chunks_ == 0 && !head_; }
+  std::size_t num_chunks() const { return completed_chunks_ + (head_ ? 1 : 0); }
   std::size_t bytes() const { return completed_bytes_ + (head_ ? head_->size() : 0); }
   std::int64_t last_t() const { return last_t_; }
 
@@ -71,6 +71,8 @@ class SeriesChunks {
   bool head_full(std::int64_t t, const ChunkPolicy& policy) const;
 
   std::shared_ptr<const ChunkList> chunks_ = std::make_shared<const ChunkList>();
+  // chunks_'s size and bytes, kept here so appends need not touch the shared list
+  std::size_t completed_chunks_ = 0;
   std::size_t completed_bytes_ = 0;
   std::optional<XorEncoder> head_{};
   std::int64_t head_min_t_ = 0;

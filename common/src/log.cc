@@ -123,9 +123,13 @@ std::string format_line(Format format, std::string_view timestamp, Level level,
   return line;
 }
 
+bool enabled(Level level) {
+  return level >= minimum_level.load();
+}
+
 void write(Level level, std::string_view message, std::initializer_list<Field> fields,
            OmitEmpty omit) {
-  if (level < minimum_level.load()) return;
+  if (!enabled(level)) return;
   std::string line = format_line(output_format.load(), format_rfc3339(real_clock().wall_now()),
                                  level, message, fields, omit);
   std::fwrite(line.data(), 1, line.size(), stderr);  // one call: lines never interleave

@@ -16,6 +16,7 @@ struct ThreadPool::State {
   std::deque<std::function<void()>> queue GUARDED_BY(mu);
   std::size_t min_threads = 1;
   std::size_t max_threads = 1;
+  std::chrono::steady_clock::duration idle_linger{};
   std::size_t threads GUARDED_BY(mu) = 0;
   std::size_t busy GUARDED_BY(mu) = 0;
   bool stopping GUARDED_BY(mu) = false;
@@ -23,12 +24,20 @@ struct ThreadPool::State {
 
 namespace {
 
-// One worker: take a task, run it, repeat. Extra threads beyond min_threads leave when idle.
+// One worker: take a task, run it, repeat. Threads beyond min_threads leave after idle_linger
+// without work.
 void work(const std::shared_ptr<ThreadPool::State>& state) {
   auto& s = *state;
+  auto has_work = [&]() REQUIRES(s.mu) { return s.stopping || !s.queue.empty(); };
   MutexLock lock(s.mu);
   for (;;) {
-    lock.wait(s.work_ready, [&]() REQUIRES(s.mu) { return s.stopping || !s.queue.empty(); });
+    if (s.threads > s.min_threads) {
+      auto until = std::chrono::steady_clock::now() + s.idle_linger;
+      if (!lock.wait_until(s.work_ready, until, has_work) && s.threads > s.min_threads) break;
+      if (!has_work()) continue;  // timed out, but the others left first: stay as a minimum
+    } else {
+      lock.wait(s.work_ready, has_work);
+    }
     if (s.queue.empty()) break;  // stopping and nothing left
     auto task = std::move(s.queue.front());
     s.queue.pop_front();
@@ -37,7 +46,6 @@ void work(const std::shared_ptr<ThreadPool::State>& state) {
     task();
     lock.lock();
     --s.busy;
-    if (s.queue.empty() && s.threads > s.min_threads) break;
   }
   --s.threads;
   s.all_idle_exited.notify_all();
@@ -45,8 +53,10 @@ void work(const std::shared_ptr<ThreadPool::State>& state) {
 
 }  // namespace
 
-ThreadPool::ThreadPool(std::size_t min_threads, std::size_t max_threads)
+ThreadPool::ThreadPool(std::size_t min_threads, std::size_t max_threads,
+                       std::chrono::steady_clock::duration idle_linger)
     : state_(std::make_shared<State>()) {
+  state_->idle_linger = idle_linger;
   state_->min_threads = std::max<std::size_t>(1, min_threads);
   state_->max_threads = std::max(state_->min_threads, max_threads);
 }

@@ -43,6 +43,39 @@ TEST_CASE("stuck tasks make the pool grow, up to its cap and no further") {
   CHECK(late_ran.get_future().wait_for(5s) == std::future_status::ready);
 }
 
+namespace {
+
+// Grows `pool` to `n` threads with n stuck tasks, lets them finish and waits until none is busy.
+void grow_then_idle(vitals::ThreadPool& pool, int n) {
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::latch stuck(n);
+  for (int i = 0; i < n; ++i) {
+    pool.submit([&, gate] {
+      stuck.count_down();
+      gate.wait();
+    });
+  }
+  stuck.wait();
+  release.set_value();
+  while (pool.busy() > 0 || pool.queued() > 0) std::this_thread::sleep_for(1ms);
+}
+
+}  // namespace
+
+TEST_CASE("extra threads stay while they linger, so bursts of work do not create threads") {
+  vitals::ThreadPool pool(1, 3, 1h);
+  grow_then_idle(pool, 3);
+  CHECK(pool.threads() == 3);
+}
+
+TEST_CASE("extra threads leave after lingering idle, down to the minimum") {
+  vitals::ThreadPool pool(1, 3, 10ms);
+  grow_then_idle(pool, 3);
+  for (int i = 0; i < 5000 && pool.threads() > 1; ++i) std::this_thread::sleep_for(1ms);
+  CHECK(pool.threads() == 1);
+}
+
 TEST_CASE("a task stuck when the pool is destroyed does not keep the destructor waiting forever") {
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();

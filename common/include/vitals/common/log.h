@@ -21,6 +21,9 @@ void configure(Level minimum, Format format);
 // "debug", "info", "warn", "error" / "logfmt", "json"; false when the name is unknown.
 bool parse_level(std::string_view name, Level& out);
 bool parse_format(std::string_view name, Format& out);
+// Whether a line of `level` would be written: hot paths ask first, so a debug line's fields are
+// not formatted just to be dropped.
+bool enabled(Level level);
 
 void write(Level level, std::string_view message, std::initializer_list<Field> fields = {},
            OmitEmpty omit = OmitEmpty::No);

@@ -1,6 +1,8 @@
 // Worker threads for blocking work (user checkers, SQLite, big parses). The pool keeps
 // `min_threads` and grows up to `max_threads` while every thread is busy, so a few stuck tasks
-// cannot starve the rest, and it never grows without bound.
+// cannot starve the rest, and it never grows without bound. A thread beyond `min_threads` leaves
+// after `idle_linger` without work: a steady trickle of overlapping tasks (scrapes every few
+// milliseconds) keeps its threads instead of creating one per burst.
 #pragma once
 
 #include <chrono>
@@ -21,7 +23,8 @@ class Executor {
 // Thread-safe.
 class ThreadPool final : public Executor {
  public:
-  ThreadPool(std::size_t min_threads, std::size_t max_threads);
+  ThreadPool(std::size_t min_threads, std::size_t max_threads,
+             std::chrono::steady_clock::duration idle_linger = std::chrono::seconds(10));
   // Stops accepting work, lets idle threads finish the queue and joins them. Threads still
   // running a task are detached: they keep the pool's shared state alive until they return.
   ~ThreadPool() override;

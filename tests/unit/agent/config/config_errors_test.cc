@@ -129,6 +129,11 @@ TEST_CASE("a bad regex in a probe is reported at the regex with RE2's reason") {
         "vitals.yml:2:51: probes[0].tcp.expect_regex: invalid regex \"a[b\": missing ]: [b");
 }
 
+TEST_CASE("a window retention shorter than PromQL's lookback is refused at its value") {
+  CHECK(error_of("storage:\n  window_retention: 1m\n") ==
+        "vitals.yml:2:21: storage.window_retention: must be at least 5m, PromQL's lookback");
+}
+
 TEST_CASE("a YAML syntax error is reported where the parser stopped") {
   CHECK(error_of("global: {scrape_interval: 15s\nstorage: {}\n") ==
         "vitals.yml:2:8: invalid YAML: end of map flow not found");

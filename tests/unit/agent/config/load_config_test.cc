@@ -204,6 +204,11 @@ TEST_CASE("a key with no value keeps its default") {
   CHECK(c.services.empty());
 }
 
+TEST_CASE("the sample window keeps 1h unless storage.window_retention says otherwise") {
+  CHECK(parse_ok("services:\n").storage.window_retention == 1h);
+  CHECK(parse_ok("storage: {window_retention: 7d}\n").storage.window_retention == 7 * 24h);
+}
+
 TEST_CASE("file paths are resolved against the config file's directory") {
   Config c = parse_ok(spec_example_with_feed_service(), "/etc/vitals/vitals.yml");
   CHECK(c.rule_files[0].pattern == "alerts/*.yml");

@@ -84,6 +84,31 @@ TEST_CASE("a series missing from the next scrape is marked stale at once") {
   CHECK(vitals::is_stale_nan(declined[1].value));
 }
 
+TEST_CASE("a series replaced by another at the same place in the body is marked stale") {
+  World w;
+  w.ingester.ingest("a 1\nb 1\n", ExpositionFormat::PrometheusText, 1000, 1ms);
+  w.ingester.ingest("a 2\nc 2\n", ExpositionFormat::PrometheusText, 2000, 1ms);
+  auto b = w.samples_of("b");
+  REQUIRE(b.size() == 2);
+  CHECK(vitals::is_stale_nan(b[1].value));
+  CHECK(w.samples_of("c").size() == 1);
+}
+
+TEST_CASE("the same series in another order is not stale, and repeated bodies land every sample") {
+  World w;
+  w.ingester.ingest("a 1\nb 1\n", ExpositionFormat::PrometheusText, 1000, 1ms);
+  w.ingester.ingest("b 2\na 2\n", ExpositionFormat::PrometheusText, 2000, 1ms);
+  w.ingester.ingest("b 3\na 3\n", ExpositionFormat::PrometheusText, 3000, 1ms);
+  w.ingester.ingest("b 4\n", ExpositionFormat::PrometheusText, 4000, 1ms);
+  auto a = w.samples_of("a");
+  REQUIRE(a.size() == 4);
+  CHECK(a[2].value == 3);
+  CHECK(vitals::is_stale_nan(a[3].value));
+  auto b = w.samples_of("b");
+  REQUIRE(b.size() == 4);
+  CHECK(b[3].value == 4);
+}
+
 TEST_CASE("a malformed body stores nothing, sets up to 0 and makes every series stale") {
   World w;
   w.ingester.ingest(kBody, ExpositionFormat::PrometheusText, 1000, 1ms);
