@@ -15,79 +15,17 @@
 # BUILD_DIR (build), PYTHON (/usr/bin/python3, else python3).
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 probes=${PROBES:-10000}
 http_probes=${HTTP_PROBES:-$((probes / 2))}
 interval=${INTERVAL:-10}
 duration=${DURATION:-60}
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BUILD_DIR:-build}
-[[ $build_dir = /* ]] || build_dir=$root/$build_dir
-agent_bin=$build_dir/bin/vitals-agent
-python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3 || true)}
-clk_tck=$(getconf CLK_TCK)
 
-for tool in curl "$python"; do
-  command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
-done
+require_tools '' curl "$python"
 # Thousands of probes in flight need as many descriptors; the agent inherits this limit.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-build() {
-  [[ -f $build_dir/CMakeCache.txt ]] || cmake -S "$root" -B "$build_dir" >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target vitals-agent >&2
-}
-
-# start NAME PATTERN COMMAND...: starts COMMAND in the background, reads its stdout until a line
-# matches PATTERN (30 s at most), and leaves its later output in $tmp/NAME.log, so a full pipe
-# never blocks it. Sets `started_pid` and `matched` (the pattern's first group).
-start() {
-  local name=$1 pattern=$2
-  shift 2
-  local fifo=$tmp/$name.fifo line out
-  mkfifo "$fifo"
-  "$@" >"$fifo" 2>>"$tmp/$name.log" &
-  started_pid=$!
-  pids+=("$started_pid")
-  exec {out}<"$fifo"
-  while IFS= read -r -t 30 -u "$out" line; do
-    echo "$line" >>"$tmp/$name.out"
-    if [[ $line =~ $pattern ]]; then
-      matched=${BASH_REMATCH[1]}
-      cat <&"$out" >>"$tmp/$name.log" &
-      exec {out}<&-
-      return 0
-    fi
-  done
-  echo "$name did not start; it said:" >&2
-  cat "$tmp/$name.out" "$tmp/$name.log" >&2 2>/dev/null || true
-  exit 1
-}
-
-rss_mib() {
-  awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
-}
-
-cpu_seconds() {
-  local stat fields
-  stat=$(<"/proc/$1/stat")
-  read -r -a fields <<<"${stat##*) }"  # fields[0] is stat's 3rd field, so utime is [11]
-  awk -v u="${fields[11]}" -v s="${fields[12]}" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (u + s) / hz }'
-}
+raise_fd_limit
 
 # One /metrics read: "lateness loop_lag probes failures skipped written_off".
 sample() {
@@ -100,9 +38,7 @@ sample() {
          END { printf "%s %s %d %d %d %d\n", late + 0, lag + 0, n, f, skipped, off }'
 }
 
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
-
-build
+build vitals-agent
 start targets '^tcp 127\.0\.0\.1:([0-9]+)$' "$python" "$root/bench/tools/loopback_targets.py"
 tcp_target=127.0.0.1:$matched
 http_target=$(awk '/^http / { print $2 }' "$tmp/targets.out")
@@ -121,12 +57,12 @@ config=$tmp/vitals.yml
 
 echo "vitals-agent ($agent_bin): $probes probes ($http_probes http, $((probes - http_probes)) tcp)" \
   "every ${interval}s, $(nproc) cores, ulimit -n $(ulimit -n)"
-started=$(date +%s.%N)
+started=$(now)
 start agent 'listening on port ([0-9]+)' "$agent_bin" --config.file="$config" \
   --web.listen-address=127.0.0.1:0 --storage.path="$tmp/data/vitals.db" --log.level=warn
 pid=$started_pid
 port=$matched
-serving=$(date +%s.%N)
+serving=$(now)
 cpu_serving=$(cpu_seconds "$pid")
 
 # Phase 1: nothing but probing. Not one /metrics read (a render of 10,000 probes' series is
@@ -141,10 +77,10 @@ max_late=0
 max_lag=0
 samples=0
 cpu_sampled0=$(cpu_seconds "$pid")
-phase2=$(date +%s.%N)
+phase2=$(now)
 for ((s = 1; s <= duration; s++)); do
   # Each read on its own second since the phase began, whatever the previous one took.
-  wait_for=$(awk -v t0="$phase2" -v s="$s" -v now="$(date +%s.%N)" \
+  wait_for=$(awk -v t0="$phase2" -v s="$s" -v now="$(now)" \
     'BEGIN { w = t0 + s - now; printf "%.3f", (w > 0 ? w : 0) }')
   sleep "$wait_for"
   read -r late lag _ _ _ _ < <(sample) || continue
@@ -157,7 +93,6 @@ rss_sampled=$(rss_mib "$pid")
 read -r _ _ probes_end failures_end skipped_end written_off_end < <(sample)
 metrics_bytes=$(curl -fs "http://127.0.0.1:$port/metrics" | wc -c)
 
-per_k() { awk -v c="$1" -v n="$2" 'BEGIN { printf "%.3f", n ? c * 1000 / n : 0 }'; }
 quiet_cpu=$(sub "$cpu_quiet" "$cpu_serving")
 sampled_cpu=$(sub "$cpu_sampled1" "$cpu_sampled0")
 sampled_probes=$((probes_end - probes_quiet))

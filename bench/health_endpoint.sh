@@ -7,52 +7,25 @@
 # BUILD_DIR (build).
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 runs=${RUNS:-3}
 duration=${DURATION:-10s}
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-32}
 extra_checks=${EXTRA_CHECKS:-20}
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BUILD_DIR:-build}
-[[ $build_dir = /* ]] || build_dir=$root/$build_dir
 binary=$build_dir/bin/checkers-example
 
-command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
+require_tools ' (apt-get install wrk)' wrk
 
-build() {
-  [[ -f $build_dir/CMakeCache.txt ]] || cmake -S "$root" -B "$build_dir" >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target checkers-example >&2
-}
-
-tmp=$(mktemp -d)
-server_pid=
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap stop_server EXIT
-
-# Starts the example on port 0 and sets `port` from the line it prints once serving. Its later
-# output (status changes) is drained to a log so a full pipe can never block it.
+# Starts the example on port 0 and sets `server_pid` and `port` from the line it prints once
+# serving. Its later output (status changes) is drained to a log so a full pipe can never block it.
 start_server() {
-  mkfifo "$tmp/stdout"
-  "$binary" --port 0 --extra-checks "$extra_checks" --drain-grace 0s >"$tmp/stdout" &
-  server_pid=$!
-  exec {out}<"$tmp/stdout"
-  local line
-  while IFS= read -r -t 10 -u "$out" line; do
-    if [[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]]; then
-      port=${BASH_REMATCH[1]}
-      cat <&"$out" >"$tmp/server.log" &
-      exec {out}<&-
-      return 0
-    fi
-  done
-  echo "checkers-example did not start" >&2
-  exit 1
+  start -t 10 checkers-example '^listening on http://127\.0\.0\.1:([0-9]+)$' "$binary" --port 0 \
+    --extra-checks "$extra_checks" --drain-grace 0s
+  server_pid=$started_pid
+  port=$matched
 }
 
 # Converts wrk's latency ("512.00us", "1.20ms", "1.01s") to milliseconds.
@@ -76,11 +49,6 @@ measure() {
   echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${non2xx:-0}"
 }
 
-median() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-                                       else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 report_endpoint() {
   local path=$1 results=()
   printf '\n%s  (wrk -t%s -c%s -d%s, %s checkers)\n' "$path" "$threads" "$connections" \
@@ -100,7 +68,7 @@ report_endpoint() {
   printf '%-8s %12s %10s %10s %8s\n' median "${medians[@]}"
 }
 
-build
+build checkers-example
 start_server
 echo "checkers-example (pid $server_pid) on 127.0.0.1:$port, $(nproc) cores"
 report_endpoint /health

@@ -17,7 +17,7 @@
 #   series     active at the end: vitals_window_series, prometheus_tsdb_head_series
 #   RSS        VmRSS at the end (fixed overheads included)
 # and prints µs of CPU per sample and bytes of RSS per series, with the raw figures; `up` is
-# Prometheus' count(up == 1) and, for the agent (which has no query API), the targets the target
+# Prometheus' count(up == 1) and, for the agent (seen from outside it), the targets the target
 # server saw it fetch in the last 3 s; `scrapes` are the requests each got answered in the
 # measured period (the target server's count; DURATION x TARGETS when none is missed). The
 # summary has the medians over RUNS and the agent/Prometheus ratios against the goals (CPU per
@@ -29,110 +29,18 @@
 # PYTHON (/usr/bin/python3, else python3).
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 sizes=${TARGETS:-200 1000}
 duration=${DURATION:-600}
 warmup=${WARMUP:-60}
 runs=${RUNS:-1}
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BUILD_DIR:-build}
-[[ $build_dir = /* ]] || build_dir=$root/$build_dir
-agent_bin=$build_dir/bin/vitals-agent
-python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3 || true)}
-clk_tck=$(getconf CLK_TCK)
 
-for tool in curl prometheus "$python"; do
-  command -v "$tool" >/dev/null || {
-    echo "$tool not found: run scripts/setup (Debian: prometheus)" >&2
-    exit 1
-  }
-done
+require_tools ': run scripts/setup (Debian: prometheus)' curl prometheus "$python"
 # Two scrapers keep a connection to every target: the target server needs twice as many
 # descriptors, and the agent inherits this limit too.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-build() {
-  [[ -f $build_dir/CMakeCache.txt ]] || cmake -S "$root" -B "$build_dir" >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target vitals-agent >&2
-}
-
-# Stops one process started here and forgets it.
-stop() {
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-  local kept=() pid
-  for pid in "${pids[@]}"; do [[ $pid == "$1" ]] || kept+=("$pid"); done
-  pids=("${kept[@]}")
-}
-
-# start NAME PATTERN COMMAND...: starts COMMAND in the background, reads its stdout until a line
-# matches PATTERN (30 s at most), and leaves its later output in $tmp/NAME.log, so a full pipe
-# never blocks it. Sets `started_pid` and `matched` (the pattern's first group).
-start() {
-  local name=$1 pattern=$2
-  shift 2
-  local fifo=$tmp/$name.fifo line out
-  rm -f "$fifo"
-  mkfifo "$fifo"
-  "$@" >"$fifo" 2>>"$tmp/$name.log" &
-  started_pid=$!
-  pids+=("$started_pid")
-  exec {out}<"$fifo"
-  while IFS= read -r -t 30 -u "$out" line; do
-    echo "$line" >>"$tmp/$name.out"
-    if [[ $line =~ $pattern ]]; then
-      matched=${BASH_REMATCH[1]}
-      cat <&"$out" >>"$tmp/$name.log" &
-      exec {out}<&-
-      return 0
-    fi
-  done
-  echo "$name did not start; it said:" >&2
-  cat "$tmp/$name.out" "$tmp/$name.log" >&2 2>/dev/null || true
-  exit 1
-}
-
-free_port() {
-  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits up to 30 s for URL to answer 200.
-wait_ready() {
-  local tries
-  for ((tries = 0; tries < 300; tries++)); do
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "$1 did not become ready" >&2
-  exit 1
-}
-
-cpu_seconds() {
-  local stat fields
-  stat=$(<"/proc/$1/stat")
-  read -r -a fields <<<"${stat##*) }"  # fields[0] is stat's 3rd field, so utime is [11]
-  awk -v u="${fields[11]}" -v s="${fields[12]}" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (u + s) / hz }'
-}
-
-rss_mib() {
-  awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
-}
-
-now() { date +%s.%N; }
+raise_fd_limit
 
 # The agent's "samples_appended series runs_skipped runs_written_off".
 agent_counts() {
@@ -152,23 +60,6 @@ prom_counts() {
          END { printf "%.0f %.0f\n", a, s }'
 }
 
-# Prints one PromQL instant query's single value (0 when empty) at time $3.
-prom_value() {
-  curl -fs --get "http://127.0.0.1:$1/api/v1/query" --data-urlencode "query=$2" \
-    --data-urlencode "time=$3" |
-    "$python" -c 'import json, sys
-r = json.load(sys.stdin)["data"]["result"]
-print("%.10g" % float(r[0]["value"][1]) if r else 0)'
-}
-
-# The target server's view of CLIENT: "targets_fetched_in_the_last_3s requests_so_far".
-served() {
-  curl -fs --max-time 10 "http://127.0.0.1:$1/stats" |
-    awk -v c="$2" '$1 == c { t = $2; r = $3 } END { printf "%d %d\n", t, r }'
-}
-
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
-
 # Records one leg: peer up scrapes samples series cpu_s rss_mib seconds.
 record() {
   local line f
@@ -182,41 +73,8 @@ record() {
   echo "$1 $line" >>"$tmp/results"
 }
 
-write_configs() {
-  local i
-  {
-    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nservices:\n'
-    for ((i = 0; i < targets; i++)); do
-      printf '  - name: t%04d\n    metrics_url: "http://%s/metrics/%d"\n' "$i" "$target" "$i"
-    done
-  } >"$tmp/vitals.yml"
-  {
-    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
-    printf 'scrape_configs:\n  - job_name: bench\n    static_configs:\n'
-    for ((i = 0; i < targets; i++)); do
-      printf "      - {targets: ['%s'], " "$target"
-      printf 'labels: {__metrics_path__: /metrics/%d, service: t%04d}}\n' "$i" "$i"
-    done
-  } >"$tmp/prometheus.yml"
-}
-
 leg() {
-  local name=$run-$targets
-  start "targets-$name" '^metrics (127\.0\.0\.1:[0-9]+)$' "$python" \
-    "$root/bench/tools/metrics_targets.py" "$targets"
-  local tpid=$started_pid
-  target=$matched
-  write_configs
-  rm -rf "$tmp/agent-data" "$tmp/tsdb"
-  start "agent-$name" 'listening on port ([0-9]+)' "$agent_bin" --config.file="$tmp/vitals.yml" \
-    --web.listen-address=127.0.0.1:0 --storage.path="$tmp/agent-data/vitals.db" --log.level=warn
-  local apid=$started_pid aport=$matched pport
-  pport=$(free_port)
-  prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
-    --web.listen-address="127.0.0.1:$pport" --log.level=warn >>"$tmp/prometheus-$name.log" 2>&1 &
-  local ppid=$!
-  pids+=("$ppid")
-  wait_ready "http://127.0.0.1:$pport/-/ready"
+  start_scrapers "$run-$targets"
 
   sleep "$warmup"
   local load0 load1
@@ -274,16 +132,6 @@ leg() {
                       "measure; was the machine busy?\n", e, a, wo, p, f }'
 }
 
-median() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-                                       else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# median_of PEER TARGETS COLUMN (of the results file)
-median_of() {
-  awk -v p="$1" -v n="$2" -v c="$3" '$1 == p && $2 == n { print $c }' "$tmp/results" | median
-}
-
 summary() {
   local targets peer
   printf '\nmedians over %s run(s)\n' "$runs"
@@ -313,7 +161,7 @@ summary() {
   done
 }
 
-build
+build vitals-agent
 echo "vitals-agent ($agent_bin) vs $(prometheus --version 2>&1 | head -1)"
 echo "targets: $sizes, 100 series each, scraped every 1s by both at once; ${duration}s measured" \
   "after ${warmup}s warm-up; $(nproc) cores, ulimit -n $(ulimit -n)"

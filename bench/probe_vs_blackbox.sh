@@ -21,108 +21,17 @@
 # BUILD_DIR (build), PYTHON (/usr/bin/python3, else python3).
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 runs=${RUNS:-3}
 duration=${DURATION:-60}
 warmup=${WARMUP:-3}
 probes=${PROBES:-200}
 interval=${INTERVAL:-1}
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BUILD_DIR:-build}
-[[ $build_dir = /* ]] || build_dir=$root/$build_dir
-agent_bin=$build_dir/bin/vitals-agent
-python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3 || true)}
-clk_tck=$(getconf CLK_TCK)
 
-for tool in curl prometheus prometheus-blackbox-exporter "$python"; do
-  command -v "$tool" >/dev/null || {
-    echo "$tool not found: run scripts/setup (Debian: prometheus, prometheus-blackbox-exporter)" >&2
-    exit 1
-  }
-done
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-build() {
-  [[ -f $build_dir/CMakeCache.txt ]] || cmake -S "$root" -B "$build_dir" >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target vitals-agent >&2
-}
-
-# Stops one process started here and forgets it.
-stop() {
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-  local kept=() pid
-  for pid in "${pids[@]}"; do [[ $pid == "$1" ]] || kept+=("$pid"); done
-  pids=("${kept[@]}")
-}
-
-# start NAME LINES PATTERN COMMAND...: starts COMMAND in the background, reads its stdout until
-# a line matches PATTERN (10 s at most), and leaves its later output in $tmp/NAME.log, so a full
-# pipe never blocks it. Sets `started_pid` and `matched` (the pattern's first group).
-start() {
-  local name=$1 pattern=$2
-  shift 2
-  local fifo=$tmp/$name.fifo line out
-  rm -f "$fifo"
-  mkfifo "$fifo"
-  "$@" >"$fifo" 2>>"$tmp/$name.log" &
-  started_pid=$!
-  pids+=("$started_pid")
-  exec {out}<"$fifo"
-  while IFS= read -r -t 10 -u "$out" line; do
-    echo "$line" >>"$tmp/$name.out"
-    if [[ $line =~ $pattern ]]; then
-      matched=${BASH_REMATCH[1]}
-      cat <&"$out" >>"$tmp/$name.log" &
-      exec {out}<&-
-      return 0
-    fi
-  done
-  echo "$name did not start; it said:" >&2
-  cat "$tmp/$name.out" "$tmp/$name.log" >&2 2>/dev/null || true
-  exit 1
-}
-
-free_port() {
-  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits up to 20 s for URL to answer 200.
-wait_ready() {
-  local tries
-  for ((tries = 0; tries < 200; tries++)); do
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "$1 did not become ready" >&2
-  exit 1
-}
-
-cpu_seconds() {
-  local stat fields
-  stat=$(<"/proc/$1/stat")
-  read -r -a fields <<<"${stat##*) }"  # fields[0] is stat's 3rd field, so utime is [11]
-  awk -v u="${fields[11]}" -v s="${fields[12]}" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (u + s) / hz }'
-}
-
-rss_mib() {
-  awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
-}
-
-now() { date +%s.%N; }
+require_tools ': run scripts/setup (Debian: prometheus, prometheus-blackbox-exporter)' curl \
+  prometheus prometheus-blackbox-exporter "$python"
 
 # The agent's probe runs so far: "total failures".
 agent_probe_counts() {
@@ -131,19 +40,10 @@ agent_probe_counts() {
          END { printf "%d %d\n", n, f }'
 }
 
-# Prints one PromQL instant query's single value (0 when empty) at time $3.
-prom_value() {
-  curl -fs --get "http://127.0.0.1:$1/api/v1/query" --data-urlencode "query=$2" \
-    --data-urlencode "time=$3" |
-    "$python" -c 'import json, sys
-r = json.load(sys.stdin)["data"]["result"]
-print(int(float(r[0]["value"][1])) if r else 0)'
-}
-
 # Records one leg: peer kind probes failed cpu_s rss_mib.
 record() {
   local cpu_per_k
-  cpu_per_k=$(awk -v c="$5" -v n="$3" 'BEGIN { printf "%.3f", n ? c * 1000 / n : 0 }')
+  cpu_per_k=$(per_k "$5" "$3")
   printf '%-4s %-9s %-5s %8s %7s %8s %12s %8s\n' "$run" "$1" "$2" "$3" "$4" "$5" "$cpu_per_k" "$6"
   echo "$1 $2 $3 $4 $5 $cpu_per_k $6" >>"$tmp/results"
 }
@@ -166,7 +66,7 @@ agent_leg() {
     done
   } >"$config"
   rm -rf "$tmp/agent-data"
-  start agent 'listening on port ([0-9]+)' "$agent_bin" --config.file="$config" \
+  start -t 10 agent 'listening on port ([0-9]+)' "$agent_bin" --config.file="$config" \
     --web.listen-address=127.0.0.1:0 --storage.path="$tmp/agent-data/vitals.db" --log.level=warn
   local pid=$started_pid port=$matched
   sleep "$warmup"
@@ -179,8 +79,7 @@ agent_leg() {
   local rss
   rss=$(rss_mib "$pid")
   stop "$pid"
-  record agent "$kind" $((count1 - count0)) $((fail1 - fail0)) \
-    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$rss"
+  record agent "$kind" $((count1 - count0)) $((fail1 - fail0)) "$(sub "$cpu1" "$cpu0")" "$rss"
 }
 
 blackbox_leg() {
@@ -203,7 +102,7 @@ EOF
     --web.listen-address="127.0.0.1:$bport" --log.level=warn >>"$tmp/blackbox.log" 2>&1 &
   local bpid=$!
   pids+=("$bpid")
-  wait_ready "http://127.0.0.1:$bport/metrics"
+  wait_ready "http://127.0.0.1:$bport/metrics" 20
 
   {
     printf 'global:\n  scrape_interval: %ss\n  scrape_timeout: %ss\n' "$interval" "$interval"
@@ -222,7 +121,7 @@ EOF
     --web.listen-address="127.0.0.1:$pport" --log.level=warn >>"$tmp/prometheus.log" 2>&1 &
   local ppid=$!
   pids+=("$ppid")
-  wait_ready "http://127.0.0.1:$pport/-/ready"
+  wait_ready "http://127.0.0.1:$pport/-/ready" 20
 
   sleep "$warmup"
   local cpu0 cpu1 t1
@@ -232,22 +131,13 @@ EOF
   t1=$(now)
   local rss count ok
   rss=$(rss_mib "$bpid")
-  count=$(prom_value "$pport" "sum(count_over_time(up{job=\"blackbox\"}[${duration}s]))" "$t1")
-  ok=$(prom_value "$pport" "sum(sum_over_time(probe_success{job=\"blackbox\"}[${duration}s]))" "$t1")
+  count=$(prom_value "$pport" "sum(count_over_time(up{job=\"blackbox\"}[${duration}s]))" \
+    "$t1" %d)
+  ok=$(prom_value "$pport" "sum(sum_over_time(probe_success{job=\"blackbox\"}[${duration}s]))" \
+    "$t1" %d)
   stop "$ppid"
   stop "$bpid"
-  record blackbox "$kind" "$count" $((count - ok)) \
-    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$rss"
-}
-
-median() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-                                       else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# column of results for peer/kind -> median
-median_of() {
-  awk -v p="$1" -v k="$2" -v c="$3" '$1 == p && $2 == k { print $c }' "$tmp/results" | median
+  record blackbox "$kind" "$count" $((count - ok)) "$(sub "$cpu1" "$cpu0")" "$rss"
 }
 
 summary() {
@@ -269,8 +159,8 @@ summary() {
   done
 }
 
-build
-start targets '^tcp 127\.0\.0\.1:([0-9]+)$' "$python" "$root/bench/tools/loopback_targets.py"
+build vitals-agent
+start -t 10 targets '^tcp 127\.0\.0\.1:([0-9]+)$' "$python" "$root/bench/tools/loopback_targets.py"
 tcp_target=127.0.0.1:$matched
 http_target=$(awk '/^http / { print $2 }' "$tmp/targets.out")
 echo "vitals-agent ($agent_bin) vs $(prometheus-blackbox-exporter --version 2>&1 | head -1)"

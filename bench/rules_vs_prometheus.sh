@@ -60,19 +60,16 @@
 # BUILD_DIR (build), PYTHON (/usr/bin/python3, else python3).
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 targets=${TARGETS:-200}
 duration=${DURATION:-300}
 warmup=${WARMUP:-120}
 eval_interval=${EVAL_INTERVAL:-15}
 eval_interval=${eval_interval%s}
 runs=${RUNS:-1}
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BUILD_DIR:-build}
-[[ $build_dir = /* ]] || build_dir=$root/$build_dir
-agent_bin=$build_dir/bin/vitals-agent
-python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3 || true)}
 tool=$root/bench/tools/bench_rules.py
-clk_tck=$(getconf CLK_TCK)
 total_rules=500
 # Recorded series whose count both must agree on (fleet-wide and per-target ones).
 compared=(service:bench_requests:rate5m service:bench_requests:error_ratio_rate6h
@@ -84,109 +81,8 @@ compared=(service:bench_requests:rate5m service:bench_requests:error_ratio_rate6
   echo "EVAL_INTERVAL must be whole seconds (got ${EVAL_INTERVAL:-})" >&2
   exit 1
 }
-for tool_name in curl prometheus promtool "$python"; do
-  command -v "$tool_name" >/dev/null || {
-    echo "$tool_name not found: run scripts/setup (Debian: prometheus)" >&2
-    exit 1
-  }
-done
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-build() {
-  [[ -f $build_dir/CMakeCache.txt ]] || cmake -S "$root" -B "$build_dir" >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target vitals-agent >&2
-}
-
-# Stops one process started here and forgets it.
-stop() {
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-  local kept=() pid
-  for pid in "${pids[@]}"; do [[ $pid == "$1" ]] || kept+=("$pid"); done
-  pids=("${kept[@]}")
-}
-
-# start NAME PATTERN COMMAND...: starts COMMAND in the background, reads its stdout until a line
-# matches PATTERN (30 s at most), and leaves its later output in $tmp/NAME.log, so a full pipe
-# never blocks it. Sets `started_pid` and `matched` (the pattern's first group).
-start() {
-  local name=$1 pattern=$2
-  shift 2
-  local fifo=$tmp/$name.fifo line out
-  rm -f "$fifo"
-  mkfifo "$fifo"
-  "$@" >"$fifo" 2>>"$tmp/$name.log" &
-  started_pid=$!
-  pids+=("$started_pid")
-  exec {out}<"$fifo"
-  while IFS= read -r -t 30 -u "$out" line; do
-    echo "$line" >>"$tmp/$name.out"
-    if [[ $line =~ $pattern ]]; then
-      matched=${BASH_REMATCH[1]}
-      cat <&"$out" >>"$tmp/$name.log" &
-      exec {out}<&-
-      return 0
-    fi
-  done
-  echo "$name did not start; it said:" >&2
-  cat "$tmp/$name.out" "$tmp/$name.log" >&2 2>/dev/null || true
-  exit 1
-}
-
-# Sleeps $1 s in the background: bash runs a trap only once the foreground command ends, so a
-# signal would otherwise wait out the whole warm-up.
-pause() {
-  sleep "$1" &
-  local p=$!
-  pids+=("$p")
-  wait "$p"
-  stop "$p"
-}
-
-free_port() {
-  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits up to 30 s for URL to answer 200.
-wait_ready() {
-  local tries
-  for ((tries = 0; tries < 300; tries++)); do
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "$1 did not become ready" >&2
-  exit 1
-}
-
-cpu_seconds() {
-  local stat fields
-  stat=$(<"/proc/$1/stat")
-  read -r -a fields <<<"${stat##*) }"  # fields[0] is stat's 3rd field, so utime is [11]
-  awk -v u="${fields[11]}" -v s="${fields[12]}" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (u + s) / hz }'
-}
-
-rss_mib() {
-  awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
-}
-
-now() { date +%s.%N; }
-
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+require_tools ': run scripts/setup (Debian: prometheus)' curl prometheus promtool "$python"
+raise_fd_limit
 
 # One gauge of a /metrics: metric PORT NAME.
 metric() {
@@ -203,39 +99,12 @@ scheduler_counts() {
          END { printf "%.0f %.0f\n", k, w }'
 }
 
-# The target server's view of CLIENT: "targets_fetched_in_the_last_3s requests_so_far".
-served() {
-  curl -fs --max-time 10 "http://127.0.0.1:$1/stats" |
-    awk -v c="$2" '$1 == c { t = $2; r = $3 } END { printf "%d %d\n", t, r }'
-}
-
 # Sums of the group counters' growth between two `bench_rules.py counters` files:
 # "evaluations failures missed".
 counter_growth() {
   awk 'NR == FNR { e[$1] = $2; f[$1] = $3; m[$1] = $4; next }
        { de += $2 - e[$1]; df += $3 - f[$1]; dm += $4 - m[$1] }
        END { printf "%d %d %d\n", de, df, dm }' "$1" "$2"
-}
-
-write_configs() {
-  local i
-  {
-    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
-    printf '  evaluation_interval: %ss\nrule_files: ["%s"]\nservices:\n' "$eval_interval" \
-      "$tmp/rules.yml"
-    for ((i = 0; i < targets; i++)); do
-      printf '  - name: t%04d\n    metrics_url: "http://%s/metrics/%d"\n' "$i" "$target" "$i"
-    done
-  } >"$tmp/vitals.yml"
-  {
-    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
-    printf '  evaluation_interval: %ss\nrule_files: ["%s"]\n' "$eval_interval" "$tmp/rules.yml"
-    printf 'scrape_configs:\n  - job_name: bench\n    static_configs:\n'
-    for ((i = 0; i < targets; i++)); do
-      printf "      - {targets: ['%s'], " "$target"
-      printf 'labels: {__metrics_path__: /metrics/%d, service: t%04d}}\n' "$i" "$i"
-    done
-  } >"$tmp/prometheus.yml"
 }
 
 # Writes the rule file and refuses to go on unless both checkers accept it.
@@ -258,22 +127,11 @@ row() {
 }
 
 run_once() {
-  local name=$run
-  start "targets-$name" '^metrics (127\.0\.0\.1:[0-9]+)$' "$python" \
-    "$root/bench/tools/metrics_targets.py" "$targets"
-  local tpid=$started_pid
-  target=$matched
-  write_configs
-  rm -rf "$tmp/agent-data" "$tmp/tsdb"
-  start "agent-$name" 'listening on port ([0-9]+)' "$agent_bin" --config.file="$tmp/vitals.yml" \
-    --web.listen-address=127.0.0.1:0 --storage.path="$tmp/agent-data/vitals.db" --log.level=warn
-  local apid=$started_pid aport=$matched pport
-  pport=$(free_port)
-  prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
-    --web.listen-address="127.0.0.1:$pport" --log.level=warn >>"$tmp/prometheus-$name.log" 2>&1 &
-  local ppid=$!
-  pids+=("$ppid")
-  wait_ready "http://127.0.0.1:$pport/-/ready"
+  local name=$run rules_config
+  # Both load the rule file and evaluate it at the same interval (the same keys in both).
+  printf -v rules_config '  evaluation_interval: %ss\nrule_files: ["%s"]\n' "$eval_interval" \
+    "$tmp/rules.yml"
+  start_scrapers "$name" "$rules_config"
 
   pause "$warmup"
   local load0 load1 t0 t1 acpu0 acpu1 pcpu0 pcpu1 areq0 areq1 preq0 preq1
@@ -396,11 +254,6 @@ run_once() {
   done
 }
 
-median() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-                                       else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 summary() {
   local group kind rules a p
   printf '\nmedians over %s run(s)\n' "$runs"
@@ -444,7 +297,7 @@ summary() {
              printf "%-24s %8.3f %-14s\n", "CPU (incl. scraping)", pc ? ac / pc : 0, "-" }'
 }
 
-build
+build vitals-agent
 make_rules
 echo "vitals-agent ($agent_bin) vs $(prometheus --version 2>&1 | head -1)"
 echo "$targets targets x 100 series scraped every 1s by both; $total_rules rules in" \

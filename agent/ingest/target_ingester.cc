@@ -19,7 +19,7 @@ class TargetIngester::Collector final : public ExpositionVisitor {
       key_ += '=';
       key_ += label.value;
     }
-    SeriesRef ref = owner_.series_at(position_++, key_, sample);
+    SeriesRef ref = owner_.series_at(position_++, std::hash<std::string_view>{}(key_), sample);
     if (ref == 0) {
       error_ = "invalid series " + std::string(sample.name);
       return;
@@ -42,14 +42,13 @@ TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
                                std::uint64_t sample_limit)
     : window_(window), target_labels_(std::move(target_labels)), sample_limit_(sample_limit) {}
 
-SeriesRef TargetIngester::series_at(std::size_t position, const std::string& key,
+SeriesRef TargetIngester::series_at(std::size_t position, std::uint64_t hash,
                                     const ParsedSample& sample) {
-  const std::uint64_t hash = std::hash<std::string_view>{}(key);
   if (position < in_order_.size() && in_order_[position].hash == hash) {
     return in_order_[position].ref;
   }
   same_order_ = false;
-  SeriesRef ref = series_for(key, sample);
+  SeriesRef ref = series_for(hash, sample);
   if (ref == 0) return 0;
   if (position < in_order_.size()) {
     in_order_[position] = {hash, ref};
@@ -61,9 +60,9 @@ SeriesRef TargetIngester::series_at(std::size_t position, const std::string& key
 
 // The scraped labels, with the target's attached: a scraped label the target also sets keeps
 // its value under exported_<name> (and exported_exported_… if that is taken too).
-SeriesRef TargetIngester::series_for(const std::string& key, const ParsedSample& sample) {
+SeriesRef TargetIngester::series_for(std::uint64_t hash, const ParsedSample& sample) {
   // The hot path: a hit allocates nothing.
-  if (auto cached = refs_.find(key); cached != refs_.end()) return cached->second;
+  if (auto cached = refs_.find(hash); cached != refs_.end()) return cached->second;
   LabelPairs labels;
   labels.reserve(sample.labels.size() + target_labels_.size() + 1);
   labels.push_back({"__name__", std::string(sample.name)});
@@ -81,7 +80,7 @@ SeriesRef TargetIngester::series_for(const std::string& key, const ParsedSample&
   labels.insert(labels.end(), target_labels_.begin(), target_labels_.end());
   auto ref = window_.get_or_create(std::move(labels));
   if (!ref) return 0;
-  refs_.emplace(key, *ref);
+  refs_.emplace(hash, *ref);
   return *ref;
 }
 
