@@ -193,12 +193,14 @@ served() {
 # scrape_configs [EXTRA]: the agent's ($tmp/vitals.yml: a service t0000… with only metrics_url
 # per target) and Prometheus' ($tmp/prometheus.yml: a static group per target with
 # __metrics_path__ and the same service label) configurations for $targets targets at $target,
-# both scraping every 1 s; EXTRA (YAML lines) follows the global scrape keys in both.
+# both scraping every 1 s; EXTRA (YAML lines) follows the global scrape keys in both, and
+# AGENT_EXTRA (top-level YAML lines) goes in the agent's only.
 # shellcheck disable=SC2154  # targets: the script's
 scrape_configs() {
-  local extra=${1:-} i
+  local extra=${1:-} agent_extra=${2:-} i
   {
-    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n%sservices:\n' "$extra"
+    printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n%s%sservices:\n' "$extra" \
+      "$agent_extra"
     for ((i = 0; i < targets; i++)); do
       printf '  - name: t%04d\n    metrics_url: "http://%s/metrics/%d"\n' "$i" "$target" "$i"
     done
@@ -213,8 +215,8 @@ scrape_configs() {
   } >"$tmp/prometheus.yml"
 }
 
-# start_scrapers NAME [EXTRA]: starts metrics_targets.py with $targets targets, writes the
-# configurations (scrape_configs EXTRA), then starts the agent and Prometheus on fresh storage and
+# start_scrapers NAME [EXTRA [AGENT_EXTRA]]: starts metrics_targets.py with $targets targets,
+# writes the configurations (scrape_configs EXTRA AGENT_EXTRA), then starts the agent and Prometheus on fresh storage and
 # waits until both serve. Sets tpid and target (the target server's pid and host:port), apid and
 # aport (the agent's), ppid and pport (Prometheus'); logs in $tmp/*-NAME.log.
 # shellcheck disable=SC2034  # what it sets is for the caller
@@ -224,7 +226,7 @@ start_scrapers() {
     "$root/bench/tools/metrics_targets.py" "$targets"
   tpid=$started_pid
   target=$matched
-  scrape_configs "${2:-}"
+  scrape_configs "${2:-}" "${3:-}"
   rm -rf "$tmp/agent-data" "$tmp/tsdb"
   start "agent-$name" 'listening on port ([0-9]+)' "$agent_bin" --config.file="$tmp/vitals.yml" \
     --web.listen-address=127.0.0.1:0 --storage.path="$tmp/agent-data/vitals.db" --log.level=warn

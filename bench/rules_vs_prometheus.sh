@@ -131,7 +131,8 @@ run_once() {
   # Both load the rule file and evaluate it at the same interval (the same keys in both).
   printf -v rules_config '  evaluation_interval: %ss\nrule_files: ["%s"]\n' "$eval_interval" \
     "$tmp/rules.yml"
-  start_scrapers "$name" "$rules_config"
+  # The agent keeps 6h of samples, the longest range the rules read (its default is 1h).
+  start_scrapers "$name" "$rules_config" $'storage:\n  window_retention: 6h\n'
 
   pause "$warmup"
   local load0 load1 t0 t1 acpu0 acpu1 pcpu0 pcpu1 areq0 areq1 preq0 preq1
