@@ -32,6 +32,9 @@ void write_rule_metrics(Exposition& out, const rules::GroupStatuses& groups) {
   family(out, groups, "vitals_rule_group_evaluations_total", "counter",
          "Evaluations of the group since the agent started.",
          [](const rules::GroupStatus& g) { return static_cast<double>(g.evaluations); });
+  family(out, groups, "vitals_rule_group_iterations_missed_total", "counter",
+         "Scheduled evaluations of the group skipped because an earlier one ran late.",
+         [](const rules::GroupStatus& g) { return static_cast<double>(g.iterations_missed); });
   family(out, groups, "vitals_rule_evaluation_failures_total", "counter",
          "Rule evaluations of the group that failed since the agent started.",
          [](const rules::GroupStatus& g) {

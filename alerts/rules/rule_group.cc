@@ -168,8 +168,19 @@ void RuleGroup::publish_status(std::int64_t t_ms, double seconds) {
   next->last_evaluation_ms = t_ms;
   next->evaluation_seconds = seconds;
   next->evaluations = evaluations_;
+  next->iterations_missed = missed_;
   for (const Rule& rule : rules_) next->rules.push_back(rule.status);
   MutexLock lock(status_mu_);
+  status_ = std::move(next);
+}
+
+void RuleGroup::count_missed(std::uint64_t count) {
+  if (count == 0) return;
+  missed_ += count;
+  MutexLock lock(status_mu_);
+  if (!status_) return;  // published with the first evaluation
+  auto next = std::make_shared<GroupStatus>(*status_);
+  next->iterations_missed = missed_;
   status_ = std::move(next);
 }
 

@@ -43,6 +43,9 @@ struct GroupStatus {
   std::int64_t last_evaluation_ms = 0;
   double evaluation_seconds = 0;
   std::uint64_t evaluations = 0;  // since the agent started
+  // Scheduled evaluations skipped because an earlier one ended after their time, as
+  // Prometheus' prometheus_rule_group_iterations_missed_total counts them.
+  std::uint64_t iterations_missed = 0;
   std::vector<RuleStatus> rules{};
 };
 
@@ -69,6 +72,8 @@ class RuleGroup {
   // Evaluates every rule at t_ms (less the group's query_offset). `elapsed` measures evaluation
   // time (a real clock's steady time in the agent; anything monotonic in tests).
   void evaluate(std::int64_t t_ms, const TemplateContext& context);
+  // The scheduler skipped `count` evaluation times (the group fell behind).
+  void count_missed(std::uint64_t count) EXCLUDES(status_mu_);
   // The alerts to send after the last evaluation (see AlertingRule::take_due).
   std::vector<DueAlert> take_due(std::int64_t t_ms, std::int64_t resend_delay_ms);
 
@@ -92,6 +97,7 @@ class RuleGroup {
   void publish_status(std::int64_t t_ms, double seconds) EXCLUDES(status_mu_);
 
   std::uint64_t evaluations_ = 0;
+  std::uint64_t missed_ = 0;
 
   GroupSpec spec_;
   std::int64_t interval_ms_;

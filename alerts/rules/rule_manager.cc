@@ -1,5 +1,6 @@
 #include "alerts/rules/rule_manager.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "vitals/common/log.h"
@@ -59,6 +60,8 @@ void RuleManager::evaluate(Running& running) {
     }
   }
   running.next_ms = next_evaluation(group, std::max(t, now_ms()));
+  const std::int64_t skipped = (running.next_ms - t) / group.interval_ms() - 1;
+  group.count_missed(static_cast<std::uint64_t>(std::max<std::int64_t>(skipped, 0)));
   arm(running);
 }
 

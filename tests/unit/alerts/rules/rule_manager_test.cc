@@ -84,6 +84,24 @@ TEST_CASE("groups run at their interval on times aligned to it") {
   CHECK(w.manager->status()[0]->last_evaluation_ms == last + 10'000);
 }
 
+TEST_CASE("a group that falls behind skips the missed times and counts them") {
+  vitals::testing::TempDir dir;
+  vitals::testing::FakeClock clock;
+  World w(clock, dir.file("alerts.db"));
+  w.run(15s);
+  auto before = w.manager->status()[0];
+  CHECK(before->iterations_missed == 0);
+  clock.advance(35s);  // the loop was busy: the next evaluation runs 25-35 s late
+  w.loop.run_until_idle();
+  auto after = w.manager->status()[0];
+  CHECK(after->evaluations == before->evaluations + 1);
+  CHECK(after->iterations_missed >= 2);
+  CHECK(after->iterations_missed <= 3);
+  w.run(10s);  // back on schedule: one evaluation, nothing more missed
+  CHECK(w.manager->status()[0]->evaluations == after->evaluations + 1);
+  CHECK(w.manager->status()[0]->iterations_missed == after->iterations_missed);
+}
+
 TEST_CASE(
     "a pending alert keeps its pending-since, and a firing one keeps firing, across a "
     "restart on the same store") {
