@@ -31,7 +31,7 @@ constexpr std::size_t kIdleHandles = 256;
 
 // Idle connections the multi handle keeps for reuse. libcurl's default (four per easy handle
 // added) is tiny here, because a transfer's handle leaves the multi handle when it ends: with
-// hundreds of targets every scrape opened a new connection. Half the open-files limit is kept
+// hundreds of targets, scrapes kept opening new connections. Half the open-files limit is kept
 // for them, the rest for probes, the web server and SQLite; libcurl closes the oldest beyond it,
 // and any idle for two minutes.
 long connection_cache_size() {
