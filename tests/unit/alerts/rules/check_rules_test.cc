@@ -3,10 +3,10 @@
 
 #include <doctest/doctest.h>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/command_output.h"
 #include "tests/support/temp_dir.h"
 
 using vitals::rules::check_rules_command;
@@ -44,18 +44,10 @@ const char* const kDuplicates = R"(groups:
         labels: {severity: page}
 )";
 
-struct Run {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
+using Run = vitals::testing::CommandOutput;
 
 Run run(const std::vector<std::string>& args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  int code = check_rules_command(views, out, err);
-  return Run{code, out.str(), err.str()};
+  return vitals::testing::run_in_process(check_rules_command, args);
 }
 
 }  // namespace

@@ -10,13 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/process.h"
+#include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/why.h"
 
 namespace fs = std::filesystem;
-using vitals::testing::ExitStatus;
-using vitals::testing::Process;
 
 namespace {
 
@@ -33,28 +30,13 @@ const std::map<std::string, std::string> kThreeOnly = {
     {"legacy_validation_annotation.bad.yaml", "UTF-8 annotation name"},
 };
 
-struct Verdict {
-  int code = -1;
-  std::string output;
-};
+using Verdict = vitals::testing::CommandResult;
 
-// Runs `binary args… file` through sh so stderr joins stdout; returns the exit code and output.
-Verdict run(const std::string& binary, const std::vector<std::string>& args,
-            const std::string& file) {
-  std::vector<std::string> sh_args = {"-c", "exec \"$@\" 2>&1", "sh", binary};
-  sh_args.insert(sh_args.end(), args.begin(), args.end());
-  sh_args.push_back(file);
-  auto process = Process::spawn("/bin/sh", sh_args);
-  REQUIRE_MESSAGE(process, vitals::testing::why(process));
-  // Read to the end of its output (a line that never matches), then collect the exit.
-  (void)process->wait_for_line_where([](std::string_view) { return false; },
-                                     std::chrono::seconds(30));
-  auto status = process->wait_exit(std::chrono::seconds(10));
-  REQUIRE_MESSAGE(status, vitals::testing::why(status));
-  Verdict verdict;
-  verdict.code = status->exit_code.value_or(-1);
-  for (const std::string& line : process->output()) verdict.output += line + "\n";
-  return verdict;
+// Runs `binary args… file`, stderr joined to stdout.
+Verdict run(const std::string& binary, std::vector<std::string> args, const std::string& file) {
+  args.insert(args.begin(), binary);
+  args.push_back(file);
+  return vitals::testing::run_command(args, std::chrono::seconds(30));
 }
 
 std::vector<fs::path> rule_files() {

@@ -14,11 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/process.h"
-#include "tests/support/why.h"
+#include "tests/support/run_command.h"
 
 namespace fs = std::filesystem;
-using vitals::testing::Process;
 
 namespace {
 
@@ -57,26 +55,12 @@ const std::set<std::string> kSameText = {
     "rules_run.yml",        "cards_test.yml", "probes_failing_test.yml",
 };
 
-struct Verdict {
-  int code = -1;
-  std::string output;
-};
+using Verdict = vitals::testing::CommandResult;
 
-// Runs `binary test rules [args…]` through sh so stderr joins stdout in the order written.
-Verdict run(const std::string& binary, const std::vector<std::string>& args) {
-  std::vector<std::string> sh_args = {"-c", "exec \"$@\" 2>&1", "sh", binary, "test", "rules"};
-  sh_args.insert(sh_args.end(), args.begin(), args.end());
-  auto process = Process::spawn("/bin/sh", sh_args);
-  REQUIRE_MESSAGE(process, vitals::testing::why(process));
-  // Read to the end of its output (a line that never matches), then collect the exit.
-  (void)process->wait_for_line_where([](std::string_view) { return false; },
-                                     std::chrono::seconds(60));
-  auto status = process->wait_exit(std::chrono::seconds(10));
-  REQUIRE_MESSAGE(status, vitals::testing::why(status));
-  Verdict verdict;
-  verdict.code = status->exit_code.value_or(-1);
-  for (const std::string& line : process->output()) verdict.output += line + "\n";
-  return verdict;
+// Runs `binary test rules [args…]`, stderr joined to stdout.
+Verdict run(const std::string& binary, std::vector<std::string> args) {
+  args.insert(args.begin(), {binary, "test", "rules"});
+  return vitals::testing::run_command(args, std::chrono::seconds(60));
 }
 
 // True when every failure printed is a native-histogram case: the rest of the file passed.

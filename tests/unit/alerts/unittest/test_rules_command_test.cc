@@ -3,10 +3,10 @@
 
 #include <doctest/doctest.h>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/command_output.h"
 #include "tests/support/temp_dir.h"
 
 using vitals::testing::TempDir;
@@ -14,21 +14,10 @@ using vitals::unittest::test_rules_command;
 
 namespace {
 
-struct Run {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
+using Run = vitals::testing::CommandOutput;
 
 Run run(const std::vector<std::string>& args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out;
-  std::ostringstream err;
-  Run result;
-  result.code = test_rules_command(views, out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
+  return vitals::testing::run_in_process(test_rules_command, args);
 }
 
 const char* const kPassing = R"(tests:
