@@ -199,13 +199,9 @@ Token Lexer::statement() {
     case '`':
       return raw_string();
     case '(':
-      ++paren_depth_;
-      return emit(TokenKind::LeftParen);
-    case ')': {
-      Token token = emit(TokenKind::RightParen);
-      if (--paren_depth_ < 0) return fail("unexpected right parenthesis ')'", pos_);
-      return token;
-    }
+      return left_paren();
+    case ')':
+      return right_paren();
     case '{':
       brace_open_ = true;
       return emit(TokenKind::LeftBrace);
@@ -239,6 +235,17 @@ Token Lexer::statement() {
 }
 
 // A colon or a word between "[" and "]" once a duration was read: `[5m:1m]`, `[5m:step()]`.
+Token Lexer::left_paren() {
+  ++paren_depth_;
+  return emit(TokenKind::LeftParen);
+}
+
+Token Lexer::right_paren() {
+  Token token = emit(TokenKind::RightParen);
+  if (--paren_depth_ < 0) return fail("unexpected right parenthesis ')'", pos_);
+  return token;
+}
+
 Token Lexer::bracket_word(char first) {
   if (first == ':') {
     if (got_colon_) return fail("unexpected colon ':'");
@@ -273,13 +280,9 @@ Token Lexer::duration_expression() {
       return token;
     }
     case '(':
-      ++paren_depth_;
-      return emit(TokenKind::LeftParen);
-    case ')': {
-      Token token = emit(TokenKind::RightParen);
-      if (--paren_depth_ < 0) return fail("unexpected right parenthesis ')'", pos_);
-      return token;
-    }
+      return left_paren();
+    case ')':
+      return right_paren();
     case '+':
       return emit(TokenKind::Add);
     case '-':

@@ -117,6 +117,9 @@ class Lexer {
   Token word();
   Token string_literal(char quote);
   Token raw_string();
+  // Parentheses are counted the same way inside and outside a bracketed duration.
+  Token left_paren();
+  Token right_paren();
   bool escape(char quote, std::string& error);
   bool scan_number();
   bool accept_remaining_duration();
