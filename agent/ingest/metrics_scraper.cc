@@ -55,7 +55,8 @@ MetricsScraper::MetricsScraper(const ServiceConfig& service, std::string bearer_
       loop_(loop),
       cpu_(cpu),
       ingester_(std::make_shared<TargetIngester>(window, scrape_target_labels(service),
-                                                 service.sample_limit)) {}
+                                                 service.sample_limit)),
+      client_(loop, url_) {}
 
 MetricsScraper::~MetricsScraper() {
   cancel();
@@ -64,7 +65,6 @@ MetricsScraper::~MetricsScraper() {
 void MetricsScraper::start(SteadyTime deadline, Done done) {
   cancel();
   HttpRequest request;
-  request.url = url_;
   request.timeout =
       std::max<Duration>(deadline - loop_.events().clock().now(), std::chrono::milliseconds(1));
   request.max_body_bytes = body_size_limit_;
@@ -76,11 +76,10 @@ void MetricsScraper::start(SteadyTime deadline, Done done) {
   const std::int64_t scrape_ms =
       aligned_scrape_ms(unix_ms(loop_.events().clock().wall_now()), last_scrape_ms_, interval_ms_);
   last_scrape_ms_ = scrape_ms;
-  transfer_ = loop_.fetch(std::move(request),
-                          [this, scrape_ms, done = std::move(done)](HttpResponse response) mutable {
-                            transfer_ = 0;
-                            finish(std::move(response), scrape_ms, std::move(done));
-                          });
+  client_.fetch(std::move(request),
+                [this, scrape_ms, done = std::move(done)](HttpResponse response) mutable {
+                  finish(std::move(response), scrape_ms, std::move(done));
+                });
 }
 
 namespace {
@@ -133,9 +132,7 @@ void MetricsScraper::finish(HttpResponse response, std::int64_t scrape_ms, Done 
 
 void MetricsScraper::cancel() {
   ++*generation_;
-  if (transfer_ == 0) return;
-  loop_.cancel(transfer_);
-  transfer_ = 0;
+  client_.cancel();
 }
 
 }  // namespace vitals

@@ -14,6 +14,7 @@
 #include "agent/config/config.h"
 #include "agent/ingest/target_ingester.h"
 #include "agent/net/net_loop.h"
+#include "agent/net/url_client.h"
 #include "vitals/common/thread_pool.h"
 
 namespace vitals {
@@ -61,7 +62,7 @@ class MetricsScraper {
   Executor& cpu_;
   std::shared_ptr<TargetIngester> ingester_;
   std::shared_ptr<std::mutex> ingest_mu_ = std::make_shared<std::mutex>();
-  NetLoop::TransferId transfer_ = 0;
+  UrlClient client_;
   // Bumped by cancel(); a result carrying an older value is dropped.
   std::shared_ptr<std::uint64_t> generation_ = std::make_shared<std::uint64_t>(0);
 };

@@ -2,7 +2,7 @@
 // NetLoop; every answer must match expect_regex.
 #include <arpa/nameser.h>
 
-#include "agent/probe/ares_channel.h"
+#include "agent/net/ares_channel.h"
 #include "agent/probe/dns_answer.h"
 #include "agent/probe/pattern.h"
 #include "agent/probe/probe_run.h"

@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "agent/net/tcp_connect.h"
 #include "agent/probe/pattern.h"
 #include "agent/probe/probe_run.h"
 #include "agent/probe/probers.h"
-#include "agent/probe/tcp_connect.h"
 
 namespace vitals::detail {
 namespace {
@@ -41,7 +41,8 @@ class TcpProber final : public Prober {
 
  private:
   void on_connected(TcpConnect::Outcome outcome) {
-    if (outcome.fd < 0) return run_.fail(outcome.reason, outcome.error, connect_.phases());
+    if (outcome.fd < 0)
+      return run_.fail(failure_reason_of(outcome.failure), outcome.error, connect_.phases());
     if (!expect_.error().empty()) {
       ::close(outcome.fd);
       return run_.fail(FailureReason::Expectation, expect_.error(), connect_.phases());

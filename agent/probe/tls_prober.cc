@@ -14,9 +14,9 @@
 #include <mutex>
 
 #include "agent/net/peer_certs.h"
+#include "agent/net/tcp_connect.h"
 #include "agent/probe/probe_run.h"
 #include "agent/probe/probers.h"
-#include "agent/probe/tcp_connect.h"
 
 namespace vitals::detail {
 namespace {
@@ -89,7 +89,8 @@ class TlsProber final : public Prober {
 
  private:
   void on_connected(TcpConnect::Outcome outcome) {
-    if (outcome.fd < 0) return run_.fail(outcome.reason, outcome.error, connect_.phases());
+    if (outcome.fd < 0)
+      return run_.fail(failure_reason_of(outcome.failure), outcome.error, connect_.phases());
     fd_ = outcome.fd;
     handshake_start_ = loop_.events().clock().now();
     if (!context_ || !(ssl_ = SSL_new(context_.get()))) {

@@ -46,7 +46,8 @@ HealthScraper::HealthScraper(std::string url, std::uint64_t body_size_limit,
     : url_(std::move(url)),
       body_size_limit_(body_size_limit > 0 ? body_size_limit : kDefaultBodyLimit),
       bearer_token_(std::move(bearer_token)),
-      loop_(loop) {}
+      loop_(loop),
+      client_(loop, url_) {}
 
 HealthScraper::~HealthScraper() {
   cancel();
@@ -55,7 +56,6 @@ HealthScraper::~HealthScraper() {
 void HealthScraper::start(SteadyTime deadline, Done done) {
   cancel();
   HttpRequest request;
-  request.url = url_;
   request.timeout = deadline - loop_.events().clock().now();
   if (request.timeout <= Duration::zero()) request.timeout = std::chrono::milliseconds(1);
   request.max_body_bytes = body_size_limit_;
@@ -63,16 +63,13 @@ void HealthScraper::start(SteadyTime deadline, Done done) {
   request.headers["Accept"] = "application/json";
   request.headers["X-Prometheus-Scrape-Timeout-Seconds"] = seconds_text(request.timeout);
   if (!bearer_token_.empty()) request.headers["Authorization"] = "Bearer " + bearer_token_;
-  transfer_ = loop_.fetch(std::move(request), [this, done = std::move(done)](HttpResponse r) {
-    transfer_ = 0;
+  client_.fetch(std::move(request), [this, done = std::move(done)](HttpResponse r) {
     done(observe_health_response(url_, r));
   });
 }
 
 void HealthScraper::cancel() {
-  if (transfer_ == 0) return;
-  loop_.cancel(transfer_);
-  transfer_ = 0;
+  client_.cancel();
 }
 
 }  // namespace vitals

@@ -9,6 +9,7 @@
 
 #include "agent/config/config.h"
 #include "agent/net/net_loop.h"
+#include "agent/net/url_client.h"
 #include "agent/probe/probe_result.h"
 #include "agent/scrape/health_json_parser.h"
 
@@ -43,7 +44,7 @@ class HealthScraper {
   std::uint64_t body_size_limit_;
   std::string bearer_token_;
   NetLoop& loop_;
-  NetLoop::TransferId transfer_ = 0;
+  UrlClient client_;
 };
 
 // The observation one HTTP answer (or failure) makes. Pure; exposed for tests.

@@ -14,7 +14,7 @@
 
 #include "tests/support/loopback_http_server.h"
 #include "tests/support/temp_dir.h"
-#include "tests/unit/agent/net/burst_http_server.h"
+#include "tests/unit/agent/net/scripted_http_server.h"
 #include "tests/unit/agent/net/tls_test_server.h"
 
 using namespace std::chrono_literals;
@@ -80,7 +80,11 @@ TEST_CASE("a fetch returns the status, headers, body and phase timings") {
 }
 
 TEST_CASE("two hundred concurrent fetches all complete on the one loop thread") {
-  vitals::testing::BurstHttpServer server;
+  // Each answer closes its connection, so every fetch opens one of its own.
+  vitals::testing::ScriptedHttpServer server([](const std::string&, int) {
+    return vitals::testing::ScriptedReply{
+        .pieces = {vitals::testing::http_ok("ok", "Connection: close\r\n")}, .close_after = true};
+  });
   NetLoop loop(real_clock());
   constexpr int kCount = 200;
   int ok = 0;
@@ -88,7 +92,7 @@ TEST_CASE("two hundred concurrent fetches all complete on the one loop thread") 
   bool other_thread = false;
   const auto me = std::this_thread::get_id();
   for (int i = 0; i < kCount; ++i) {
-    loop.fetch(get(server.url()), [&](HttpResponse r) {
+    loop.fetch(get(server.url("/")), [&](HttpResponse r) {
       ++done;
       if (r.status == 200 && r.body == "ok") ++ok;
       if (std::this_thread::get_id() != me) other_thread = true;

@@ -1,4 +1,4 @@
-#include "agent/probe/tcp_connect.h"
+#include "agent/net/tcp_connect.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -72,21 +72,23 @@ void TcpConnect::start(Done done) {
   phases_ = {};
   phase_start_ = now();
   auto hp = split_host_port(address_);
-  if (!hp) return end({.reason = FailureReason::Resolve, .error = "bad address " + address_});
+  if (!hp)
+    return end({.failure = HttpResponse::Failure::Resolve, .error = "bad address " + address_});
   socklen_t length = 0;
   if (auto numeric = numeric_address(*hp, length)) {
     return connect_to(reinterpret_cast<const sockaddr*>(&*numeric), length);
   }
   if (!resolver_) {
     auto made = AresChannel::create(loop_, "", std::chrono::seconds(1));
-    if (!made) return end({.reason = FailureReason::Resolve, .error = made.error().message});
+    if (!made)
+      return end({.failure = HttpResponse::Failure::Resolve, .error = made.error().message});
     resolver_ = std::move(*made);
   }
   resolver_->resolve(hp->host, [this, host = hp->host, port = hp->port](
                                    int status, const ares_addrinfo* result) {
     const ares_addrinfo_node* node = pick(result);
     if (status != ARES_SUCCESS || node == nullptr) {
-      return end({.reason = FailureReason::Resolve,
+      return end({.failure = HttpResponse::Failure::Resolve,
                   .error = "resolve " + host + ": " + ares_strerror(status)});
     }
     sockaddr_storage storage{};
@@ -102,14 +104,14 @@ void TcpConnect::connect_to(const sockaddr* address, socklen_t length) {
   phase_start_ = now();
   fd_ = ::socket(address->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
-    return end({.reason = FailureReason::Connect,
+    return end({.failure = HttpResponse::Failure::Connect,
                 .error = std::string("socket: ") + std::strerror(errno)});
   }
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (::connect(fd_, address, length) == 0) return on_writable();
   if (errno != EINPROGRESS) {
-    return end({.reason = FailureReason::Connect,
+    return end({.failure = HttpResponse::Failure::Connect,
                 .error = "connect to " + address_ + ": " + std::strerror(errno)});
   }
   watch_ = loop_.watch(fd_, POLLOUT, [this](short) { on_writable(); });
@@ -121,7 +123,7 @@ void TcpConnect::on_writable() {
   if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   phases_.connect = now() - phase_start_;
   if (err != 0) {
-    return end({.reason = FailureReason::Connect,
+    return end({.failure = HttpResponse::Failure::Connect,
                 .error = "connect to " + address_ + ": " + std::strerror(err)});
   }
   int fd = fd_;

@@ -1,4 +1,4 @@
-#include "agent/probe/ares_channel.h"
+#include "agent/net/ares_channel.h"
 
 #include <arpa/nameser.h>
 #include <poll.h>

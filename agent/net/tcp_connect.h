@@ -1,6 +1,6 @@
 // Resolving a "host:port" and opening a TCP connection to it without blocking the loop: IP
 // literals go straight to a non-blocking connect, names through c-ares first. Shared by the
-// TCP and TLS probers; lives on the network loop's thread.
+// TCP and TLS probers and the scrapes' HTTP client; lives on the network loop's thread.
 #pragma once
 
 #include <sys/socket.h>
@@ -10,9 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "agent/net/ares_channel.h"
 #include "agent/net/net_loop.h"
-#include "agent/probe/ares_channel.h"
-#include "agent/probe/probe_result.h"
 
 namespace vitals::detail {
 
@@ -27,10 +26,10 @@ std::optional<HostPort> split_host_port(const std::string& address);
 class TcpConnect {
  public:
   // On success `fd` is a connected, non-blocking socket the callee now owns; on failure fd is
-  // -1 and reason/error say why (Resolve or Connect).
+  // -1 and failure/error say why.
   struct Outcome {
     int fd = -1;
-    FailureReason reason = FailureReason::None;
+    HttpResponse::Failure failure = HttpResponse::Failure::None;  // Resolve or Connect
     std::string error{};
   };
   using Done = std::function<void(Outcome)>;
