@@ -159,9 +159,10 @@ Result<std::vector<StoredSeries>> ChunkDb::load(std::int64_t cutoff_ms) {
     auto found = index.find(sqlite3_column_int64(s, 0));
     if (found == index.end()) continue;
     const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 3));
-    Chunk chunk{.min_t = sqlite3_column_int64(s, 1), .max_t = sqlite3_column_int64(s, 2)};
-    chunk.bytes.assign(data, data + sqlite3_column_bytes(s, 3));
-    loaded[found->second].chunks.push_back(std::make_shared<const Chunk>(std::move(chunk)));
+    const std::span<const std::uint8_t> bytes(data,
+                                              static_cast<std::size_t>(sqlite3_column_bytes(s, 3)));
+    loaded[found->second].chunks.push_back(std::make_shared<const Chunk>(
+        Chunk::copy_of(sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), bytes)));
   }
   if (rc != SQLITE_DONE) {
     return tl::unexpected(sqlite::detail::sqlite_error(db_.handle(), rc, "read chunks"));
@@ -319,6 +320,7 @@ void ChunkStore::run_writer() {
       auto batch = take_batch();
       lock.unlock();
       sqlite::BatchOutcome outcome = db_->write(batch);
+      if (options_.after_batch) options_.after_batch();
       lock.lock();
       metrics_.chunks_written += outcome.written;
       settle(std::move(batch), outcome.consumed, outcome.rejected, std::move(outcome.error));

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ struct ChunkStoreOptions {
   std::size_t max_queue = 500'000;  // beyond this the oldest queued records are dropped
   Duration busy_timeout{std::chrono::seconds(5)};
   Duration max_retry_delay{std::chrono::seconds(5)};  // backoff after failed writes stops here
+  // Runs on the writer thread after each batch it wrote: the window hands back the pages of
+  // spilled chunks the writer read.
+  std::function<void()> after_batch{};
 };
 
 struct ChunkStoreMetrics {

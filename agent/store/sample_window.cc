@@ -3,6 +3,7 @@
 #include "vitals/common/duration.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <utility>
 
@@ -53,11 +54,14 @@ std::optional<SamplePoint> last_sample(const detail::Chunk& chunk) {
 
 }  // namespace
 
-SampleWindow::SampleWindow(const Clock& clock, WindowOptions options)
+SampleWindow::SampleWindow(const Clock& clock, WindowOptions options,
+                           std::unique_ptr<detail::ChunkSpill> spill)
     : clock_(clock),
       options_(options),
+      spill_(std::move(spill)),
       policy_{.samples_per_chunk = std::max<std::uint16_t>(options.samples_per_chunk, 1),
-              .range_ms = std::max<std::int64_t>(to_ms(options.chunk_range), 1)},
+              .range_ms = std::max<std::int64_t>(to_ms(options.chunk_range), 1),
+              .spill = spill_.get()},
       stripes_(new Stripe[kStripes]),
       snapshot_(std::make_shared<const detail::PostingsIndex>()) {}
 
@@ -70,7 +74,17 @@ std::unique_ptr<SampleWindow> SampleWindow::create(const Clock& clock, WindowOpt
 Result<std::unique_ptr<SampleWindow>> SampleWindow::open(const std::string& path,
                                                          const Clock& clock,
                                                          WindowOptions options) {
-  std::unique_ptr<SampleWindow> window(new SampleWindow(clock, options));
+  std::unique_ptr<detail::ChunkSpill> spill;
+  if (options.spill_chunks) {
+    std::string directory = std::filesystem::path(path).parent_path().string();
+    spill = detail::ChunkSpill::open(directory.empty() ? "." : directory);
+  }
+  if (spill) {
+    // The writer reads each chunk it stores through the mapping, which would leave every page
+    // of the file in the agent's resident set until the next maintenance pass.
+    options.store.after_batch = [released = spill.get()] { released->release_pages(); };
+  }
+  std::unique_ptr<SampleWindow> window(new SampleWindow(clock, options, std::move(spill)));
   std::vector<StoredSeries> loaded;
   auto store = ChunkStore::open(path, window->cutoff_ms(), loaded, options.store);
   if (!store) return tl::unexpected(store.error());
@@ -109,6 +123,8 @@ void SampleWindow::run_maintenance() {
     persist_heads();
     apply_retention();
     index();  // so queued index changes are not held until the next reader
+    // Pages of spilled chunks that readers touched leave the resident set until read again.
+    if (spill_) spill_->release_pages();
     lock.lock();
   }
 }
@@ -177,7 +193,7 @@ void SampleWindow::restore(StoredSeries stored) {
     return;
   }
   Series series{.last_write_ms = last->t_ms, .file_id = stored.id};
-  series.samples.restore(std::move(stored.chunks), *last);
+  series.samples.restore(std::move(stored.chunks), *last, policy_);
   insert(set, std::move(series));
 }
 
@@ -357,16 +373,27 @@ void SampleWindow::remove_if_idle(SeriesRef ref, std::int64_t cutoff) {
   symbols_.release(set);
 }
 
+// The heads go in batches, each written before the next is copied: a copy of every head at
+// once (100,000 series: 50 MB) would stay in the process' heap long after it was written.
 void SampleWindow::persist_heads() {
   if (!store_) return;
+  constexpr std::size_t kBatch = 4096;
+  std::size_t queued = 0;
   for (std::size_t i = 0; i < kStripes; ++i) {
-    Stripe& stripe = stripes_[i];
-    MutexLock lock(stripe.mu);
-    for (Slot& slot : stripe.slots) {
-      if (!slot.series) continue;
-      if (auto head = slot.series->samples.take_dirty_head()) {
-        store_->record_chunk(slot.series->file_id, std::move(head));
+    {
+      Stripe& stripe = stripes_[i];
+      MutexLock lock(stripe.mu);
+      for (Slot& slot : stripe.slots) {
+        if (!slot.series) continue;
+        if (auto head = slot.series->samples.take_dirty_head()) {
+          store_->record_chunk(slot.series->file_id, std::move(head));
+          ++queued;
+        }
       }
+    }
+    if (queued >= kBatch) {
+      (void)store_->flush();  // a failed write stays queued for the writer's retry
+      queued = 0;
     }
   }
 }

@@ -34,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "agent/store/chunk_spill.h"
 #include "agent/store/chunk_store.h"
 #include "agent/store/label_set.h"
 #include "agent/store/postings.h"
@@ -56,6 +57,9 @@ struct WindowOptions {
   // chunks' samples of at most this long (a clean stop loses none); each pass rewrites every
   // changed open chunk, about 6 us of CPU a series.
   Duration maintenance_interval{std::chrono::seconds(60)};
+  // With a file: completed chunks' bytes go to scratch files beside it (ChunkSpill), off the
+  // heap, as Prometheus' memory-mapped head chunks are.
+  bool spill_chunks = true;
   ChunkStoreOptions store{};
 };
 
@@ -133,7 +137,8 @@ class SampleWindow {
     std::size_t bytes GUARDED_BY(mu) = 0;
   };
 
-  SampleWindow(const Clock& clock, WindowOptions options);
+  SampleWindow(const Clock& clock, WindowOptions options,
+               std::unique_ptr<detail::ChunkSpill> spill = nullptr);
   void start_maintenance();
   void run_maintenance() EXCLUDES(maintenance_mu_);
   std::int64_t cutoff_ms() const;
@@ -149,6 +154,7 @@ class SampleWindow {
 
   const Clock& clock_;
   const WindowOptions options_;
+  const std::unique_ptr<detail::ChunkSpill> spill_;  // null: completed chunks on the heap
   const detail::ChunkPolicy policy_;
   const std::unique_ptr<Stripe[]> stripes_;
   detail::SymbolTable symbols_;

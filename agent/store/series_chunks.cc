@@ -14,6 +14,17 @@ std::int64_t range_end(std::int64_t t, std::int64_t range) {
   return start + range;
 }
 
+// A chunk whose bytes live in `spill` when it takes them, else on the heap.
+ChunkPtr make_chunk(std::int64_t min_t, std::int64_t max_t, std::span<const std::uint8_t> bytes,
+                    ChunkSpill* spill) {
+  if (spill != nullptr) {
+    if (auto spilled = spill->keep(min_t, max_t, bytes)) {
+      return std::make_shared<const Chunk>(std::move(*spilled));
+    }
+  }
+  return std::make_shared<const Chunk>(Chunk::copy_of(min_t, max_t, bytes));
+}
+
 }  // namespace
 
 std::vector<SamplePoint> decode(const SeriesView& view, std::int64_t from, std::int64_t to) {
@@ -28,9 +39,14 @@ std::vector<SamplePoint> decode(const SeriesView& view, std::int64_t from, std::
   return samples;
 }
 
-void SeriesChunks::restore(ChunkList chunks, SamplePoint last) {
+void SeriesChunks::restore(ChunkList chunks, SamplePoint last, const ChunkPolicy& policy) {
   completed_bytes_ = 0;
-  for (const ChunkPtr& chunk : chunks) completed_bytes_ += chunk->bytes.size();
+  for (ChunkPtr& chunk : chunks) {
+    if (policy.spill != nullptr) {
+      chunk = make_chunk(chunk->min_t, chunk->max_t, chunk->bytes, policy.spill);
+    }
+    completed_bytes_ += chunk->bytes.size();
+  }
   completed_chunks_ = chunks.size();
   chunks_ = std::make_shared<const ChunkList>(std::move(chunks));
   head_.reset();
@@ -46,7 +62,7 @@ AppendStatus SeriesChunks::append(std::int64_t t, double value, const ChunkPolic
     // Prometheus lets an exact repeat through quietly (federation sends them), by bits.
     if (t == last_t_) return bits == last_bits_ ? AppendStatus::Unchanged : AppendStatus::Duplicate;
   }
-  if (head_ && head_full(t, policy)) complete_head(completed);
+  if (head_ && head_full(t, policy)) complete_head(completed, policy);
   if (!head_) start_head(t, policy);
   head_->append(t, value);
   last_t_ = t;
@@ -61,21 +77,25 @@ bool SeriesChunks::head_full(std::int64_t t, const ChunkPolicy& policy) const {
 }
 
 void SeriesChunks::start_head(std::int64_t t, const ChunkPolicy& policy) {
-  head_.emplace();
+  // A series' chunks are much alike in size: room for the last one's bytes and a little more
+  // spares the head its doublings (and half its memory, on average, at the last one).
+  const std::size_t last_bytes = chunks_->empty() ? 0 : chunks_->back()->bytes.size();
+  head_.emplace(last_bytes == 0 ? 128 : last_bytes + last_bytes / 8);
   head_min_t_ = t;
   head_end_ = range_end(t, policy.range_ms);
 }
 
-ChunkPtr SeriesChunks::head_chunk() const {
-  // chunk() is a fresh vector: exact size, where the encoder's has room to grow.
-  return std::make_shared<const Chunk>(
-      Chunk{.min_t = head_min_t_, .max_t = head_->last_t(), .bytes = head_->chunk()});
+ChunkPtr SeriesChunks::head_chunk(ChunkSpill* spill) const {
+  return make_chunk(head_min_t_, head_->last_t(), head_->chunk(), spill);
 }
 
-void SeriesChunks::complete_head(ChunkPtr& completed) {
-  completed = head_chunk();
-  // Copy-on-write: readers holding the old list keep it whole.
-  auto next = std::make_shared<ChunkList>(*chunks_);
+void SeriesChunks::complete_head(ChunkPtr& completed, const ChunkPolicy& policy) {
+  completed = head_chunk(policy.spill);
+  // Copy-on-write: readers holding the old list keep it whole. Sized exactly: a list only
+  // grows by one, at the next completion.
+  auto next = std::make_shared<ChunkList>();
+  next->reserve(chunks_->size() + 1);
+  next->assign(chunks_->begin(), chunks_->end());
   next->push_back(completed);
   chunks_ = std::move(next);
   completed_chunks_ = chunks_->size();
@@ -111,7 +131,7 @@ std::size_t SeriesChunks::drop_before(std::int64_t cutoff) {
 ChunkPtr SeriesChunks::take_dirty_head() {
   if (!head_ || !head_dirty_) return nullptr;
   head_dirty_ = false;
-  return head_chunk();
+  return head_chunk(nullptr);  // a copy for the disk, soon dropped
 }
 
 }  // namespace vitals::detail

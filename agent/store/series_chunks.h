@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "agent/store/chunk_spill.h"
 #include "agent/store/xor_chunk.h"
 
 namespace vitals {
@@ -28,11 +29,13 @@ namespace detail {
 using ChunkPtr = std::shared_ptr<const Chunk>;
 using ChunkList = std::vector<ChunkPtr>;  // oldest first, times not overlapping
 
-// When the head chunk is completed and a new one started, as Prometheus' head does.
+// When the head chunk is completed and a new one started, as Prometheus' head does, and where
+// completed chunks' bytes go.
 struct ChunkPolicy {
   std::uint16_t samples_per_chunk = 120;
   std::int64_t range_ms = 2 * 3600 * 1000;  // chunks end at multiples of this
   std::size_t max_bytes = 1024 - 19;        // room left for one worst-case sample
+  ChunkSpill* spill = nullptr;              // null, or when a write fails: the heap
 };
 
 // What a reader copies under the series' lock, to decode after letting go.
@@ -48,8 +51,9 @@ class SeriesChunks {
  public:
   static constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 
-  // Continues after chunks loaded from disk, sorted, whose last sample is `last`.
-  void restore(ChunkList chunks, SamplePoint last);
+  // Continues after chunks loaded from disk, sorted, whose last sample is `last`; their bytes
+  // move to the policy's spill.
+  void restore(ChunkList chunks, SamplePoint last, const ChunkPolicy& policy);
 
   // Appends or rejects per Prometheus' rules; a head completed on the way is put in `completed`.
   AppendStatus append(std::int64_t t, double value, const ChunkPolicy& policy, ChunkPtr& completed);
@@ -65,8 +69,8 @@ class SeriesChunks {
   std::int64_t last_t() const { return last_t_; }
 
  private:
-  ChunkPtr head_chunk() const;
-  void complete_head(ChunkPtr& completed);
+  ChunkPtr head_chunk(ChunkSpill* spill) const;
+  void complete_head(ChunkPtr& completed, const ChunkPolicy& policy);
   void start_head(std::int64_t t, const ChunkPolicy& policy);
   bool head_full(std::int64_t t, const ChunkPolicy& policy) const;
 

@@ -21,12 +21,22 @@ std::uint16_t read_count(std::span<const std::uint8_t> bytes) {
 
 }  // namespace
 
+Chunk Chunk::copy_of(std::int64_t min_t, std::int64_t max_t, std::span<const std::uint8_t> bytes) {
+  // One allocation for the count and the bytes.
+  auto copy = std::make_shared_for_overwrite<std::uint8_t[]>(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), copy.get());
+  return Chunk{.min_t = min_t,
+               .max_t = max_t,
+               .bytes = std::span<const std::uint8_t>(copy.get(), bytes.size()),
+               .storage = std::move(copy)};
+}
+
 std::uint16_t Chunk::num_samples() const {
   return read_count(bytes);
 }
 
-XorEncoder::XorEncoder() : bytes_(kHeaderBytes, 0) {
-  bytes_.reserve(128);  // Prometheus' starting size: most chunks end near it
+XorEncoder::XorEncoder(std::size_t expected_bytes) : bytes_(kHeaderBytes, 0) {
+  bytes_.reserve(std::max(expected_bytes, kHeaderBytes));
 }
 
 std::vector<std::uint8_t> XorEncoder::chunk() const {

@@ -36,14 +36,20 @@ namespace detail {
 struct Chunk {
   std::int64_t min_t = 0;
   std::int64_t max_t = 0;
-  std::vector<std::uint8_t> bytes{};  // the XOR chunk, header included
+  std::span<const std::uint8_t> bytes{};  // the XOR chunk, header included
+  // Keeps `bytes` alive: a heap copy, or the scratch file segment they were spilled to.
+  std::shared_ptr<const void> storage{};
 
+  // A chunk holding its own heap copy of `bytes`.
+  static Chunk copy_of(std::int64_t min_t, std::int64_t max_t, std::span<const std::uint8_t> bytes);
   std::uint16_t num_samples() const;
 };
 
 class XorEncoder {
  public:
-  XorEncoder();
+  // `expected_bytes`: room made up front, so the buffer need not grow by doubling; Prometheus
+  // starts at 128.
+  explicit XorEncoder(std::size_t expected_bytes = 128);
 
   // Appends one sample. Times must increase (the caller checks); at most 65535 samples.
   void append(std::int64_t t, double value);
