@@ -1,5 +1,6 @@
 #include "agent/ingest/metrics_scraper.h"
 
+#include <charconv>
 #include <cstdlib>
 
 #include "vitals/common/duration.h"
@@ -26,6 +27,22 @@ std::int64_t unix_ms(WallTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+// The same every time, so the connection renders it once. The timeout header carries the
+// configured timeout, as Prometheus sends it ("10", "0.5").
+HttpRequest scrape_request(const ServiceConfig& service, const std::string& bearer_token) {
+  HttpRequest request;
+  request.max_body_bytes = service.body_size_limit;
+  request.accept_gzip = true;
+  request.headers["Accept"] = kScrapeAccept;
+  char seconds[32];
+  auto end = std::to_chars(seconds, seconds + sizeof seconds,
+                           std::chrono::duration<double>(service.timeout).count())
+                 .ptr;
+  request.headers["X-Prometheus-Scrape-Timeout-Seconds"] = std::string(seconds, end);
+  if (!bearer_token.empty()) request.headers["Authorization"] = "Bearer " + bearer_token;
+  return request;
+}
+
 }  // namespace
 
 std::int64_t aligned_scrape_ms(std::int64_t now_ms, std::int64_t last_ms,
@@ -50,8 +67,7 @@ MetricsScraper::MetricsScraper(const ServiceConfig& service, std::string bearer_
                                NetLoop& loop, Executor& cpu, SampleWindow& window)
     : url_(service.metrics_url.value_or("")),
       interval_ms_(to_ms(service.interval)),
-      body_size_limit_(service.body_size_limit),
-      bearer_token_(std::move(bearer_token)),
+      request_(scrape_request(service, bearer_token)),
       loop_(loop),
       cpu_(cpu),
       ingester_(std::make_shared<TargetIngester>(window, scrape_target_labels(service),
@@ -64,22 +80,14 @@ MetricsScraper::~MetricsScraper() {
 
 void MetricsScraper::start(SteadyTime deadline, Done done) {
   cancel();
-  HttpRequest request;
-  request.timeout =
+  request_.timeout =
       std::max<Duration>(deadline - loop_.events().clock().now(), std::chrono::milliseconds(1));
-  request.max_body_bytes = body_size_limit_;
-  request.accept_gzip = true;
-  request.headers["Accept"] = kScrapeAccept;
-  request.headers["X-Prometheus-Scrape-Timeout-Seconds"] =
-      std::to_string(std::chrono::duration<double>(request.timeout).count());
-  if (!bearer_token_.empty()) request.headers["Authorization"] = "Bearer " + bearer_token_;
   const std::int64_t scrape_ms =
       aligned_scrape_ms(unix_ms(loop_.events().clock().wall_now()), last_scrape_ms_, interval_ms_);
   last_scrape_ms_ = scrape_ms;
-  client_.fetch(std::move(request),
-                [this, scrape_ms, done = std::move(done)](HttpResponse response) mutable {
-                  finish(std::move(response), scrape_ms, std::move(done));
-                });
+  client_.fetch(request_, [this, scrape_ms, done = std::move(done)](HttpResponse response) mutable {
+    finish(std::move(response), scrape_ms, std::move(done));
+  });
 }
 
 namespace {

@@ -56,8 +56,7 @@ class MetricsScraper {
   std::string url_;
   std::int64_t interval_ms_;
   std::int64_t last_scrape_ms_ = 0;
-  std::uint64_t body_size_limit_;
-  std::string bearer_token_;
+  HttpRequest request_;  // its timeout set at each start
   NetLoop& loop_;
   Executor& cpu_;
   std::shared_ptr<TargetIngester> ingester_;

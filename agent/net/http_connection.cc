@@ -79,7 +79,12 @@ void HttpConnection::fetch(const HttpRequest& request, NetLoop::HttpCallback don
   cancel();
   in_fetch_ = true;
   done_ = std::move(done);
-  request_bytes_ = render_request(request, path_, authority_);
+  if (request_bytes_.empty() || request.headers != rendered_headers_ ||
+      request.accept_gzip != rendered_gzip_) {
+    request_bytes_ = render_request(request, path_, authority_);
+    rendered_headers_ = request.headers;
+    rendered_gzip_ = request.accept_gzip;
+  }
   max_body_bytes_ = request.max_body_bytes;
   started_ = now();
   retried_ = false;

@@ -5,6 +5,7 @@
 // system calls more. https, redirects and phase timings stay with NetLoop::fetch (libcurl).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,9 @@ class HttpConnection {
   // The running request.
   NetLoop::HttpCallback done_{};
   std::string request_bytes_{};
+  // What request_bytes_ were rendered from: a scraper sends the same headers every time.
+  std::map<std::string, std::string> rendered_headers_{};
+  bool rendered_gzip_ = false;
   std::size_t sent_ = 0;
   std::size_t max_body_bytes_ = 0;
   std::optional<detail::HttpResponseReader> reader_{};

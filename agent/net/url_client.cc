@@ -10,11 +10,12 @@ UrlClient::~UrlClient() {
   cancel();
 }
 
-void UrlClient::fetch(HttpRequest request, NetLoop::HttpCallback done) {
+void UrlClient::fetch(const HttpRequest& request, NetLoop::HttpCallback done) {
   cancel();
   if (connection_) return connection_->fetch(request, std::move(done));
-  request.url = url_;
-  transfer_ = loop_.fetch(std::move(request), [this, done = std::move(done)](HttpResponse r) {
+  HttpRequest with_url = request;
+  with_url.url = url_;
+  transfer_ = loop_.fetch(std::move(with_url), [this, done = std::move(done)](HttpResponse r) {
     transfer_ = 0;
     done(std::move(r));
   });

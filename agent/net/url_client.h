@@ -20,7 +20,7 @@ class UrlClient {
 
   // Sends `request` to the client's URL (request.url is set here). A request still running is
   // cancelled first. `done` runs once, on the loop thread, never inside fetch().
-  void fetch(HttpRequest request, NetLoop::HttpCallback done);
+  void fetch(const HttpRequest& request, NetLoop::HttpCallback done);
   // Drops the running request without calling its callback.
   void cancel();
 
