@@ -77,6 +77,15 @@ HttpResponseReader::State HttpResponseReader::end_of_stream() {
 }
 
 HttpResponseReader::State HttpResponseReader::read_head(std::string_view& bytes) {
+  // Mostly the whole head is in the first read: parsed in place, not copied.
+  if (pending_.empty()) {
+    const std::size_t end = bytes.find("\r\n\r\n");
+    if (end != std::string_view::npos) {
+      const std::string_view head = bytes.substr(0, end + 4);
+      bytes.remove_prefix(end + 4);
+      return on_head(head);
+    }
+  }
   const std::size_t searched = pending_.size() >= 3 ? pending_.size() - 3 : 0;
   pending_.append(bytes);
   const std::size_t end = pending_.find("\r\n\r\n", searched);
@@ -91,6 +100,10 @@ HttpResponseReader::State HttpResponseReader::read_head(std::string_view& bytes)
   std::string head = std::move(pending_);
   pending_.clear();
   head.resize(head_bytes);
+  return on_head(head);
+}
+
+HttpResponseReader::State HttpResponseReader::on_head(std::string_view head) {
   if (!parse_head(head)) return State::Failed;
   if (response_.status < 200) {  // an interim 1xx answer: the real one follows
     response_.headers.clear();

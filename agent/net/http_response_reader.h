@@ -48,6 +48,7 @@ class HttpResponseReader {
   enum class Part { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers, BodyToClose };
 
   State read_head(std::string_view& bytes);
+  State on_head(std::string_view head);
   bool parse_head(std::string_view head);
   void frame_body();
   State read_body(std::string_view& bytes);
