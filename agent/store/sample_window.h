@@ -1,7 +1,8 @@
 // The agent's window of recent samples, which PromQL reads: every series' samples of the last
 // `retention`, in Prometheus' XOR chunks (under 2 bytes a sample at a steady interval), found
 // through an inverted index of label pairs, and kept in SQLite across restarts when opened on
-// a file.
+// a file. With a file, completed chunks' bytes live in scratch files beside it (ChunkSpill), off
+// the heap.
 //
 // Thread-safe; readers never wait on ingest for more than a short critical section:
 //   - Series live in 1024 stripes, each a mutex over a vector of slots; a ref names its slot, so

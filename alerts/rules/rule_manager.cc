@@ -1,5 +1,7 @@
 #include "alerts/rules/rule_manager.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -51,6 +53,10 @@ void RuleManager::evaluate(Running& running) {
   RuleGroup& group = *running.group;
   const std::int64_t t = running.next_ms;
   group.evaluate(t, options_.context);
+  // An evaluation's working set (decoded samples, intermediate vectors) is freed by now, but
+  // malloc keeps the pages; without this the agent's resident memory stays at the largest
+  // group's high-water mark, about as much again as the window itself.
+  malloc_trim(0);
   std::vector<DueAlert> due = group.take_due(t, options_.resend_delay_ms);
   if (!due.empty() && sink_) sink_(group.key(), std::move(due));
   if (store_) {
