@@ -1,5 +1,7 @@
 #include "agent/net/http_response_reader.h"
 
+#include "agent/net/http_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -12,20 +14,6 @@ constexpr std::size_t kMaxHeadBytes = 64 * 1024;
 constexpr std::size_t kMaxLineBytes = 4 * 1024;
 // An announced length is trusted this far for one allocation up front; beyond it the body grows.
 constexpr std::uint64_t kMaxReserve = 64 * 1024 * 1024;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Whether a comma-separated header value lists `token`, ignoring case.
 bool lists_token(std::string_view value, std::string_view token) {

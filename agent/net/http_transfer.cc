@@ -5,25 +5,13 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "agent/net/http_text.h"
 #include "agent/net/peer_certs.h"
 
 namespace vitals::detail {
 namespace {
 
 using Failure = HttpResponse::Failure;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The certificates are read while the connection is surely open: libcurl may close it (and free
 // the SSL object) as soon as the transfer is done.

@@ -40,7 +40,7 @@ struct ChunkSpill::Segment {
   int fd = -1;
   std::uint8_t* base = nullptr;
   std::size_t size = 0;
-  std::size_t used = 0;  // written under the spill's mutex, read for bytes()
+  std::size_t used = 0;  // bytes written; under the spill's mutex
 
   ~Segment() {
     if (base != nullptr) ::munmap(base, size);
@@ -69,7 +69,6 @@ std::shared_ptr<ChunkSpill::Segment> ChunkSpill::start_segment() {
   segment->size = segment_bytes_;
   std::erase_if(segments_, [](const std::weak_ptr<Segment>& s) { return s.expired(); });
   segments_.push_back(segment);
-  used_ = 0;
   return segment;
 }
 
@@ -77,17 +76,17 @@ std::optional<Chunk> ChunkSpill::keep(std::int64_t min_t, std::int64_t max_t,
                                       std::span<const std::uint8_t> bytes) {
   MutexLock lock(mu_);
   if (bytes.size() > segment_bytes_) return std::nullopt;
-  if (!current_ || used_ + bytes.size() > segment_bytes_) {
+  if (!current_ || current_->used + bytes.size() > segment_bytes_) {
     current_ = start_segment();
     if (!current_) return std::nullopt;
   }
-  if (!write_all(current_->fd, bytes, static_cast<off_t>(used_))) return std::nullopt;
+  Segment& segment = *current_;
+  if (!write_all(segment.fd, bytes, static_cast<off_t>(segment.used))) return std::nullopt;
   Chunk chunk{.min_t = min_t,
               .max_t = max_t,
-              .bytes = std::span<const std::uint8_t>(current_->base + used_, bytes.size()),
+              .bytes = std::span<const std::uint8_t>(segment.base + segment.used, bytes.size()),
               .storage = current_};
-  used_ += bytes.size();
-  current_->used = used_;
+  segment.used += bytes.size();
   return chunk;
 }
 

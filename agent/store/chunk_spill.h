@@ -47,7 +47,6 @@ class ChunkSpill {
   const std::size_t segment_bytes_;
   mutable Mutex mu_;
   std::shared_ptr<Segment> current_ GUARDED_BY(mu_);
-  std::size_t used_ GUARDED_BY(mu_) = 0;  // of the current segment
   std::vector<std::weak_ptr<Segment>> segments_ GUARDED_BY(mu_);
 };
 
