@@ -10,12 +10,12 @@
 #include <utility>
 
 #include <prometheus/collectable.h>
-#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "agent/expose/exposition.h"
 #include "agent/expose/process_metrics.h"
 #include "vitals/common/mutex.h"
 
@@ -27,52 +27,60 @@ namespace vitals {
 
 namespace detail {
 
-// One counter family keyed by a target label and result="success|failure".
+// One counter family keyed by a target label and result="success|failure". Kept as plain
+// counts and written straight to the text format: at a thousand targets, going through
+// prometheus-cpp's Collect() and serializer cost more than the rest of the self-scrape.
 class ResultCounters {
  public:
-  ResultCounters(prometheus::Family<prometheus::Counter>& family, std::string label)
-      : family_(family), label_(std::move(label)) {}
+  ResultCounters(std::string name, std::string help, std::string label)
+      : name_(std::move(name)), help_(std::move(help)), label_(std::move(label)) {}
 
   void count(std::string_view target, bool success) EXCLUDES(mu_) {
     MutexLock lock(mu_);
     Pair& pair = find_or_add(target);
-    (success ? pair.success : pair.failure)->Increment();
+    ++(success ? pair.success : pair.failure);
   }
 
   // A report racing with a reload may bring a removed target back until the next retain().
   void retain(const std::vector<std::string>& targets) EXCLUDES(mu_) {
     MutexLock lock(mu_);
     std::set<std::string_view> keep(targets.begin(), targets.end());
-    for (auto it = by_target_.begin(); it != by_target_.end();) {
-      if (keep.contains(it->first)) {
-        ++it;
-        continue;
-      }
-      family_.Remove(it->second.success);
-      family_.Remove(it->second.failure);
-      it = by_target_.erase(it);
-    }
+    std::erase_if(by_target_, [&](const auto& entry) { return !keep.contains(entry.first); });
     for (const std::string& target : targets) find_or_add(target);
+  }
+
+  void write(Exposition& out) const EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    out.family(name_, "counter", help_);
+    for (const auto& [target, pair] : by_target_) {
+      out.sample(name_, labels(target, "success"), static_cast<double>(pair.success));
+      out.sample(name_, labels(target, "failure"), static_cast<double>(pair.failure));
+    }
   }
 
  private:
   struct Pair {
-    prometheus::Counter* success = nullptr;
-    prometheus::Counter* failure = nullptr;
+    std::uint64_t success = 0;
+    std::uint64_t failure = 0;
   };
+
+  // Sorted by name, as prometheus-cpp and Prometheus write them.
+  SeriesLabels labels(const std::string& target, const char* result) const {
+    SeriesLabels out{{label_, target}, {"result", result}};
+    if (out[1].first < out[0].first) std::swap(out[0], out[1]);
+    return out;
+  }
 
   Pair& find_or_add(std::string_view target) REQUIRES(mu_) {
     auto it = by_target_.find(target);
     if (it != by_target_.end()) return it->second;
-    std::string name(target);
-    Pair pair{&family_.Add({{label_, name}, {"result", "success"}}),
-              &family_.Add({{label_, name}, {"result", "failure"}})};
-    return by_target_.emplace(std::move(name), pair).first->second;
+    return by_target_.emplace(std::string(target), Pair{}).first->second;
   }
 
-  prometheus::Family<prometheus::Counter>& family_;
+  const std::string name_;
+  const std::string help_;
   const std::string label_;
-  Mutex mu_;
+  mutable Mutex mu_;
   std::map<std::string, Pair, std::less<>> by_target_ GUARDED_BY(mu_);
 };
 
@@ -146,13 +154,6 @@ prometheus::Histogram& histogram(prometheus::Registry& registry, const char* nam
       {}, kDurationBuckets);
 }
 
-std::unique_ptr<detail::ResultCounters> result_counters(prometheus::Registry& registry,
-                                                        const char* name, const char* help,
-                                                        const char* label) {
-  auto& family = prometheus::BuildCounter().Name(name).Help(help).Register(registry);
-  return std::make_unique<detail::ResultCounters>(family, label);
-}
-
 double seconds(Duration duration) {
   return std::chrono::duration<double>(duration).count();
 }
@@ -165,10 +166,10 @@ std::string_view agent_version() {
 
 AgentMetrics::AgentMetrics(std::string_view version)
     : registry_(std::make_unique<prometheus::Registry>()),
-      scrapes_(result_counters(*registry_, "vitals_scrapes_total",
-                               "Health scrapes of services, by result.", "service")),
-      probes_(
-          result_counters(*registry_, "vitals_probes_total", "Probe runs, by result.", "probe")),
+      scrapes_(std::make_unique<detail::ResultCounters>(
+          "vitals_scrapes_total", "Health scrapes of services, by result.", "service")),
+      probes_(std::make_unique<detail::ResultCounters>("vitals_probes_total",
+                                                       "Probe runs, by result.", "probe")),
       mirrored_(std::make_unique<detail::MirroredCounters>()),
       process_(std::make_unique<ProcessMetrics>()),
       scrape_duration_(histogram(*registry_, "vitals_scrape_duration_seconds",
@@ -244,7 +245,10 @@ std::string AgentMetrics::render() const {
     families.insert(families.end(), std::make_move_iterator(collected.begin()),
                     std::make_move_iterator(collected.end()));
   }
-  return prometheus::TextSerializer().Serialize(families);
+  Exposition out;
+  scrapes_->write(out);
+  probes_->write(out);
+  return out.text() + prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace vitals

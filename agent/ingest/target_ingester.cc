@@ -12,14 +12,9 @@ class TargetIngester::Collector final : public ExpositionVisitor {
 
   void on_sample(const ParsedSample& sample) override {
     if (!error_.empty()) return;
-    key_.assign(sample.name);
-    for (const LabelView& label : sample.labels) {
-      key_ += '\xff';
-      key_ += label.name;
-      key_ += '=';
-      key_ += label.value;
-    }
-    SeriesRef ref = owner_.series_at(position_++, std::hash<std::string_view>{}(key_), sample);
+    // Keyed on the text as written: hashing it costs less than joining the parsed labels.
+    const std::uint64_t hash = std::hash<std::string_view>{}(sample.series_text);
+    SeriesRef ref = owner_.series_at(position_++, hash, sample);
     if (ref == 0) {
       error_ = "invalid series " + std::string(sample.name);
       return;
@@ -34,7 +29,6 @@ class TargetIngester::Collector final : public ExpositionVisitor {
   TargetIngester& owner_;
   std::int64_t scrape_ms_;
   std::size_t position_ = 0;
-  std::string key_;
   std::string error_;
 };
 

@@ -266,13 +266,16 @@ Lexed<void> ExpositionParser::parse_sample(Cursor cursor) {
     if (cursor.at('{')) return lex_error("expected a metric name before the labels");
     return lex_error("expected a metric name, got " + quoted_token(cursor, " \t{"));
   }
+  const char* series_end = cursor.pos;
   if (text_format()) cursor.skip_blanks();
   const bool has_labels = cursor.at('{');
   if (has_labels) {
     auto labels = labels_.read(cursor, format_);
     if (!labels) return tl::unexpected(std::move(labels.error()));
     sample.labels = *labels;
+    series_end = cursor.pos;
   }
+  sample.series_text = std::string_view(start, static_cast<std::size_t>(series_end - start));
   auto read = text_format() ? read_text_value(cursor, sample, has_labels)
                             : read_openmetrics_value(cursor, sample);
   if (!read) return read;

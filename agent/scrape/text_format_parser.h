@@ -53,6 +53,9 @@ struct ParsedExemplar {
 // Every view (names, labels, exemplar) is valid only during the on_sample call.
 struct ParsedSample {
   std::string_view name{};    // as written: "http_request_duration_seconds_bucket"
+  // The name and label set exactly as written (escapes, blanks and label order included): equal
+  // texts always mean equal series, so a scraper can key a cache on them without the labels.
+  std::string_view series_text{};
   std::string_view family{};  // the TYPE line's name when the sample belongs to it, else name
   MetricType type = MetricType::Unknown;  // the family's type; Unknown without a TYPE line
   std::span<const LabelView> labels{};    // in the order written, names unique

@@ -38,6 +38,14 @@ CREATE TABLE chunks (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX chunks_by_max_t ON chunks (max_t);
 )sql"},
+    // An open head is rewritten every minute and its max_t moves each time: indexed, each
+    // rewrite also moved its index entry. min_t never changes once a chunk is written, and
+    // retention finds the same rows through it (at most one chunk per series straddles the
+    // cutoff, so the extra rows it visits are bounded).
+    Migration{2, R"sql(
+DROP INDEX chunks_by_max_t;
+CREATE INDEX chunks_by_min_t ON chunks (min_t);
+)sql"},
 };
 
 constexpr std::string_view kInsertSeries =
@@ -47,7 +55,8 @@ constexpr std::string_view kUpsertChunk =
     "ON CONFLICT (series_id, min_t) DO UPDATE SET max_t = excluded.max_t, "
     "samples = excluded.samples, data = excluded.data WHERE excluded.samples >= samples";
 constexpr std::string_view kDeleteSeries = "DELETE FROM series WHERE id = ?1";
-constexpr std::string_view kDeleteChunks = "DELETE FROM chunks WHERE max_t < ?1";
+constexpr std::string_view kDeleteChunks =
+    "DELETE FROM chunks WHERE min_t < ?1 AND max_t < ?1";
 constexpr std::string_view kDeleteEmptySeries =
     "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE series_id = series.id)";
 constexpr std::string_view kSelectSeries = "SELECT id, labels FROM series ORDER BY id";

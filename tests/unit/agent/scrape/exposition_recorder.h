@@ -32,6 +32,7 @@ struct RecordedSample {
   double value = 0;
   std::optional<std::int64_t> timestamp_ms{};
   std::optional<RecordedExemplar> exemplar{};
+  std::string series_text{};
 };
 
 struct RecordedMetadata {
@@ -61,7 +62,9 @@ class ExpositionRecorder : public ExpositionVisitor {
                         sample.type,
                         copy_labels(sample.labels),
                         sample.value,
-                        sample.timestamp_ms};
+                        sample.timestamp_ms,
+                        {},
+                        std::string(sample.series_text)};
     if (sample.exemplar != nullptr) {
       copy.exemplar = RecordedExemplar{copy_labels(sample.exemplar->labels), sample.exemplar->value,
                                        sample.exemplar->timestamp_ms};

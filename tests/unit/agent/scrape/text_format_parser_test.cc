@@ -54,6 +54,20 @@ TEST_CASE("HELP and TYPE reach the visitor once, before the family's first sampl
   CHECK(recorder.samples[1].timestamp_ms == 1395066363000);
 }
 
+TEST_CASE("each sample carries its name and labels exactly as written") {
+  auto recorder = parse_ok(
+      "plain 1\n"
+      "spaced  { b = \"x\\\"y\" , a=\"1\", } 2 17\n"
+      "spaced{a=\"1\",b=\"x\\\"y\"}\t3\n");
+  REQUIRE(recorder.samples.size() == 3);
+  CHECK(recorder.samples[0].series_text == "plain");
+  CHECK(recorder.samples[1].series_text == "spaced  { b = \"x\\\"y\" , a=\"1\", }");
+  CHECK(recorder.samples[2].series_text == "spaced{a=\"1\",b=\"x\\\"y\"}");
+  // One series, two spellings: the texts differ while the labels agree.
+  CHECK(recorder.samples[1].labels == Labels{{"b", "x\"y"}, {"a", "1"}});
+  CHECK(recorder.samples[2].labels == Labels{{"a", "1"}, {"b", "x\"y"}});
+}
+
 TEST_CASE("a family with metadata and no samples is still reported") {
   auto recorder = parse_ok("# TYPE idle gauge\n# HELP idle Nothing yet.\n");
   REQUIRE(recorder.metadata.size() == 1);

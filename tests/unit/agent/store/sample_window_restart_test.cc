@@ -146,6 +146,31 @@ TEST_CASE("chunks past retention are neither loaded nor kept on disk") {
   CHECK(rows->column_int64(0) == 0);
 }
 
+TEST_CASE("retention on disk drops chunks that ended before the cutoff, not one straddling it") {
+  TempDir dir;
+  FakeClock clock;
+  auto window = open_window(dir.file("window.db"), clock);
+  SeriesRef ref = series(*window, {{"__name__", "x"}});
+  // 600 samples a second apart: four completed chunks of 120, ending at -481 s, -361 s, -241 s
+  // and -121 s, and an open head (not persisted here).
+  for (int i = 0; i < 600; ++i) window->append(ref, kStartMs - 600'000 + i * 1000, i);
+  clock.advance(55min + 30s);  // the 1 h cutoff is now kStartMs - 270 s, inside a chunk
+  window->apply_retention();
+  REQUIRE(window->flush().has_value());
+  auto db = sqlite::Db::open(dir.file("window.db"));
+  REQUIRE_MESSAGE(db, why(db));
+  auto rows = db->prepare("SELECT min(min_t), count(*) FROM chunks");
+  REQUIRE_MESSAGE(rows, why(rows));
+  REQUIRE(rows->step().value() == sqlite::Step::Row);
+  CHECK(rows->column_int64(0) == kStartMs - 360'000);  // its max_t is after the cutoff: kept
+  CHECK(rows->column_int64(1) == 2);
+  // Retention reads chunks by min_t, the index an open head's rewrite leaves alone.
+  auto plan = db->prepare("EXPLAIN QUERY PLAN DELETE FROM chunks WHERE min_t < 1 AND max_t < 1");
+  REQUIRE_MESSAGE(plan, why(plan));
+  REQUIRE(plan->step().value() == sqlite::Step::Row);
+  CHECK(plan->column_text(3).find("chunks_by_min_t") != std::string::npos);
+}
+
 TEST_CASE("completed chunks reach the disk on flush, before any open chunk is persisted") {
   TempDir dir;
   FakeClock clock;
