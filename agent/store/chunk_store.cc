@@ -55,8 +55,7 @@ constexpr std::string_view kUpsertChunk =
     "ON CONFLICT (series_id, min_t) DO UPDATE SET max_t = excluded.max_t, "
     "samples = excluded.samples, data = excluded.data WHERE excluded.samples >= samples";
 constexpr std::string_view kDeleteSeries = "DELETE FROM series WHERE id = ?1";
-constexpr std::string_view kDeleteChunks =
-    "DELETE FROM chunks WHERE min_t < ?1 AND max_t < ?1";
+constexpr std::string_view kDeleteChunks = "DELETE FROM chunks WHERE min_t < ?1 AND max_t < ?1";
 constexpr std::string_view kDeleteEmptySeries =
     "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE series_id = series.id)";
 constexpr std::string_view kSelectSeries = "SELECT id, labels FROM series ORDER BY id";
