@@ -52,7 +52,7 @@ struct ParsedExemplar {
 
 // Every view (names, labels, exemplar) is valid only during the on_sample call.
 struct ParsedSample {
-  std::string_view name{};    // as written: "http_request_duration_seconds_bucket"
+  std::string_view name{};  // as written: "http_request_duration_seconds_bucket"
   // The name and label set exactly as written (escapes, blanks and label order included): equal
   // texts always mean equal series, so a scraper can key a cache on them without the labels.
   std::string_view series_text{};

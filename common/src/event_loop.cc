@@ -2,22 +2,61 @@
 
 namespace vitals {
 
+namespace {
+
+constexpr std::uint32_t slot_index(EventLoop::TimerId id) {
+  return static_cast<std::uint32_t>(id);
+}
+constexpr std::uint32_t slot_generation(EventLoop::TimerId id) {
+  return static_cast<std::uint32_t>(id >> 32);
+}
+
+}  // namespace
+
 EventLoop::TimerId EventLoop::add_timer(SteadyTime deadline, Task task) {
   TimerId id = 0;
   {
     MutexLock lock(mu_);
-    id = next_id_++;
-    timers_.push(TimerEntry{deadline, id, id});
-    timer_tasks_.emplace(id, std::move(task));
+    std::uint32_t index = 0;
+    if (free_timer_slots_.empty()) {
+      index = static_cast<std::uint32_t>(timer_slots_.size());
+      timer_slots_.emplace_back();
+    } else {
+      index = free_timer_slots_.back();
+      free_timer_slots_.pop_back();
+    }
+    TimerSlot& slot = timer_slots_[index];
+    ++slot.generation;  // from 1: an id is never 0
+    slot.armed = true;
+    slot.task = std::move(task);
+    id = (static_cast<TimerId>(slot.generation) << 32) | index;
+    timers_.push(TimerEntry{deadline, next_sequence_++, id});
     wake_.notify_one();
   }
   if (wakeup_) wakeup_();
   return id;
 }
 
+EventLoop::TimerSlot* EventLoop::armed_slot(TimerId id) {
+  const std::uint32_t index = slot_index(id);
+  if (index >= timer_slots_.size()) return nullptr;
+  TimerSlot& slot = timer_slots_[index];
+  return slot.armed && slot.generation == slot_generation(id) ? &slot : nullptr;
+}
+
+// The slot is free for the next timer at once; the heap entry, if any, is dropped lazily.
+EventLoop::Task EventLoop::disarm(TimerSlot& slot, TimerId id) {
+  Task task = std::move(slot.task);
+  slot.task = nullptr;
+  slot.armed = false;
+  free_timer_slots_.push_back(slot_index(id));
+  return task;
+}
+
 void EventLoop::cancel(TimerId id) {
+  Task dropped;  // destroyed after the lock: a task's captures may do anything
   MutexLock lock(mu_);
-  timer_tasks_.erase(id);
+  if (TimerSlot* slot = armed_slot(id)) dropped = disarm(*slot, id);
 }
 
 void EventLoop::post(Task task) {
@@ -30,7 +69,7 @@ void EventLoop::post(Task task) {
 }
 
 void EventLoop::drop_cancelled_head() {
-  while (!timers_.empty() && !timer_tasks_.contains(timers_.top().id)) timers_.pop();
+  while (!timers_.empty() && armed_slot(timers_.top().id) == nullptr) timers_.pop();
 }
 
 std::optional<SteadyTime> EventLoop::next_deadline() {
@@ -50,9 +89,9 @@ std::optional<EventLoop::Task> EventLoop::take_next_due() {
   }
   drop_cancelled_head();
   if (timers_.empty() || timers_.top().deadline > clock_.now()) return std::nullopt;
-  auto node = timer_tasks_.extract(timers_.top().id);
+  const TimerId id = timers_.top().id;
   timers_.pop();
-  return std::move(node.mapped());
+  return disarm(*armed_slot(id), id);
 }
 
 std::size_t EventLoop::run_until_idle() {

@@ -37,6 +37,29 @@ TEST_CASE("a cancelled timer never runs and no longer sets the next deadline") {
   CHECK_FALSE(ran);
 }
 
+TEST_CASE("an old timer's id neither cancels nor runs the timer that reuses its place") {
+  FakeClock clock;
+  EventLoop loop(clock);
+  std::vector<int> ran;
+  auto first = loop.add_timer(clock.now() + 1s, [&] { ran.push_back(1); });
+  loop.cancel(first);
+  auto second = loop.add_timer(clock.now() + 3s, [&] { ran.push_back(2); });
+  CHECK(second != first);
+  CHECK(second != 0);
+  loop.cancel(first);  // stale: the second timer stays
+  clock.advance(1s);   // the first timer's deadline: nothing of the second runs early
+  CHECK(loop.run_until_idle() == 0);
+  CHECK(loop.next_deadline() == clock.now() + 2s);
+  clock.advance(2s);
+  CHECK(loop.run_until_idle() == 1);
+  CHECK(ran == std::vector<int>{2});
+  auto third = loop.add_timer(clock.now(), [&] { ran.push_back(3); });
+  loop.cancel(second);  // already ran: ignored
+  CHECK(loop.run_until_idle() == 1);
+  CHECK(ran == std::vector<int>{2, 3});
+  CHECK(third != second);
+}
+
 TEST_CASE("tasks posted from another thread run on the loop's thread") {
   FakeClock clock;
   EventLoop loop(clock);

@@ -8,7 +8,6 @@
 #include <functional>
 #include <optional>
 #include <queue>
-#include <unordered_map>
 #include <vector>
 
 #include "vitals/common/clock.h"
@@ -64,16 +63,28 @@ class EventLoop {
     }
   };
 
+  // A timer's task lives in a reused slot rather than a node of its own: agents add and cancel
+  // thousands of timers a second. Ids carry the slot's generation, so a stale id (or a heap
+  // entry of a cancelled timer) never reaches the slot's next tenant.
+  struct TimerSlot {
+    std::uint32_t generation = 0;
+    bool armed = false;
+    Task task{};
+  };
+
   std::optional<Task> take_next_due() EXCLUDES(mu_);
   void drop_cancelled_head() REQUIRES(mu_);
+  TimerSlot* armed_slot(TimerId id) REQUIRES(mu_);
+  Task disarm(TimerSlot& slot, TimerId id) REQUIRES(mu_);
 
   const Clock& clock_;
   Mutex mu_;
   std::condition_variable wake_;
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_ GUARDED_BY(mu_);
-  std::unordered_map<TimerId, Task> timer_tasks_ GUARDED_BY(mu_);
+  std::vector<TimerSlot> timer_slots_ GUARDED_BY(mu_);
+  std::vector<std::uint32_t> free_timer_slots_ GUARDED_BY(mu_);
   std::deque<Task> posted_ GUARDED_BY(mu_);
-  std::uint64_t next_id_ GUARDED_BY(mu_) = 1;
+  std::uint64_t next_sequence_ GUARDED_BY(mu_) = 1;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::function<void()> wakeup_;
 };
