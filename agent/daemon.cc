@@ -11,12 +11,14 @@
 #include "agent/config/load_config.h"
 #include "agent/expose/agent_metrics.h"
 #include "agent/expose/exposition.h"
+#include "agent/expose/notify_metrics.h"
 #include "agent/expose/rule_metrics.h"
 #include "agent/expose/target_series.h"
 #include "agent/expose/window_metrics.h"
 #include "agent/ingest/target_ingester.h"
 #include "agent/ingest/target_recorder.h"
 #include "agent/net/net_loop.h"
+#include "agent/notify/notifier.h"
 #include "agent/rule_runner.h"
 #include "agent/schedule/scheduler.h"
 #include "agent/store/history_store.h"
@@ -67,16 +69,11 @@ Result<std::map<std::string, std::string>> read_bearer_tokens(const Config& conf
 
 // The sample window keeps its own SQLite file beside the history: data/vitals.db ->
 // data/vitals-window.db. Each file's schema versions itself.
-std::string window_path(const std::string& storage_path) {
+// The window, alert state, silences, the notification log and the outbox keep files of their
+// own beside the history: data/vitals.db -> data/vitals-window.db, data/vitals-alerts.db …
+std::string sibling_path(const std::string& storage_path, std::string_view part) {
   std::filesystem::path path(storage_path);
-  std::string stem = path.stem().string();
-  return (path.parent_path() / (stem + "-window.db")).string();
-}
-
-// Alert state keeps a file of its own too: data/vitals.db -> data/vitals-alerts.db.
-std::string alerts_path(const std::string& storage_path) {
-  std::filesystem::path path(storage_path);
-  return (path.parent_path() / (path.stem().string() + "-alerts.db")).string();
+  return (path.parent_path() / (path.stem().string() + "-" + std::string(part) + ".db")).string();
 }
 
 // Every group of every rule file of the configuration; the first file with errors refuses all.
@@ -90,18 +87,23 @@ Result<std::vector<rules::GroupSpec>> load_rule_groups(const Config& config) {
   return groups;
 }
 
+// How people reach the agent: alerts' generator URLs and notifications' externalURL.
+std::string external_url(const Config& config) {
+  return "http://" + config.web.listen_address;
+}
+
 rules::RuleManagerOptions rule_options(const Config& config) {
   rules::RuleManagerOptions options;
   options.default_interval_ms = to_ms(config.global.evaluation_interval);
   for (const auto& [name, value] : config.global.external_labels) {
     options.context.external_labels[name] = value;
   }
-  options.context.external_url = "http://" + config.web.listen_address;
+  options.context.external_url = external_url(config);
   return options;
 }
 
-// Until the notifier (issue 6) delivers them, due alerts are logged.
-void log_due_alerts(const std::string& group, std::vector<rules::DueAlert> alerts) {
+// Each alert the rule engine hands to the notifier (firing, or resolved), one line each.
+void log_due_alerts(const std::string& group, const std::vector<rules::DueAlert>& alerts) {
   for (const rules::DueAlert& due : alerts) {
     std::string name;
     for (const LabelPair& label : due.alert.labels) {
@@ -111,6 +113,45 @@ void log_due_alerts(const std::string& group, std::vector<rules::DueAlert> alert
                             {"alertname", name},
                             {"state", std::string(rules::to_string(due.alert.state))}});
   }
+}
+
+// Which targets each target depends on (depends_on), by name.
+using Dependencies = std::map<std::string, std::vector<std::string>>;
+
+std::shared_ptr<const Dependencies> dependencies_of(const Config& config) {
+  auto out = std::make_shared<Dependencies>();
+  for (const ServiceConfig& s : config.services) (*out)[s.name] = s.depends_on;
+  for (const ProbeConfig& p : config.probes) (*out)[p.name] = p.depends_on;
+  return out;
+}
+
+bool target_down(const AgentSnapshot& snapshot, const std::string& name) {
+  if (const ServiceView* service = snapshot.service(name)) {
+    return service->status == "unhealthy" || service->status == "unreachable";
+  }
+  const ProbeView* probe = snapshot.probe(name);
+  return probe != nullptr && probe->last && !probe->last->success;
+}
+
+// Why an alert about a service or probe (its `service` / `probe` label) is suppressed: a target
+// it depends on is down, or for a probe, the agent's own network looks down.
+std::optional<std::string> suppression_reason(const AgentSnapshot& snapshot,
+                                              const Dependencies& dependencies,
+                                              const LabelPairs& labels) {
+  for (const LabelPair& label : labels) {
+    if (label.name != "service" && label.name != "probe") continue;
+    if (label.name == "probe" && snapshot.vantage_degraded && snapshot.probe(label.value)) {
+      return "most probes fail at once: the agent's own network is suspect";
+    }
+    auto found = dependencies.find(label.value);
+    if (found == dependencies.end()) continue;
+    for (const std::string& dependency : found->second) {
+      if (target_down(snapshot, dependency)) {
+        return label.value + " depends on " + dependency + ", which is down";
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 // How long rules wait for every target's first report after a start: the longest interval
@@ -154,6 +195,9 @@ struct Daemon::Impl {
   std::unique_ptr<TargetSet> targets;
   std::thread net_thread;
   std::unique_ptr<RuleRunner> rules;
+  std::unique_ptr<Notifier> notifier;
+  mutable std::mutex dependencies_mu;
+  std::shared_ptr<const Dependencies> dependencies;  // guarded by dependencies_mu
   std::unique_ptr<WebServer> web;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
@@ -198,6 +242,7 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   metrics.set_scheduler(scheduler.stats(), scheduler.take_worst_lateness());
   if (history) metrics.set_history(history->metrics());
   if (rules) rules->observe(*targets->snapshot());
+  if (notifier) notifier->refresh();  // dependencies may have gone down or come back
   if (now >= next_self_scrape) {
     next_self_scrape = now + std::chrono::milliseconds(self_scrape_every_ms.load());
     scrape_self();
@@ -223,6 +268,7 @@ std::string Daemon::Impl::self_metrics() const {
   Exposition out;
   if (window) write_window_metrics(out, window->metrics());
   if (rules) write_rule_metrics(out, rules->status());
+  if (notifier) write_notify_metrics(out, notifier->outbox_stats(), notifier->push_stats());
   return out.text() + metrics.render();
 }
 
@@ -252,6 +298,7 @@ Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   handlers.history = history.get();
   handlers.window = window.get();
   handlers.rules = [this] { return rules->status(); };
+  handlers.notifier = notifier.get();
   auto server = WebServer::start(
       {.listen_address = config.web.listen_address, .admin_token = admin_token}, handlers);
   if (!server) return tl::unexpected(server.error());
@@ -290,7 +337,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       HistoryStore::open(impl->config.storage.path, real_clock(), impl->config.storage.retention);
   if (!history) return tl::unexpected(history.error());
   impl->history = std::move(*history);
-  auto window = SampleWindow::open(window_path(impl->config.storage.path), real_clock(),
+  auto window = SampleWindow::open(sibling_path(impl->config.storage.path, "window"), real_clock(),
                                    {.retention = impl->config.storage.window_retention});
   if (!window) return tl::unexpected(window.error());
   impl->window = std::move(*window);
@@ -299,15 +346,37 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       LabelPairs{{"instance", impl->config.web.listen_address}, {"service", "vitals-agent"}},
       /*sample_limit=*/0);
   impl->self_scrape_every_ms = to_ms(impl->config.global.scrape_interval);
-  auto rules = RuleRunner::start(*impl->window, alerts_path(impl->config.storage.path),
-                                 log_due_alerts, warmup_limit(impl->config));
+  impl->dependencies = dependencies_of(impl->config);
+  Impl* raw = impl.get();
+  auto notifier =
+      Notifier::start(impl->net, impl->config.alerting, external_url(impl->config),
+                      {.silences = sibling_path(impl->config.storage.path, "silences"),
+                       .log = sibling_path(impl->config.storage.path, "notify"),
+                       .outbox = sibling_path(impl->config.storage.path, "outbox")},
+                      [raw](const LabelPairs& labels) -> std::optional<std::string> {
+                        if (!raw->targets) return std::nullopt;
+                        std::shared_ptr<const Dependencies> dependencies;
+                        {
+                          std::lock_guard<std::mutex> lock(raw->dependencies_mu);
+                          dependencies = raw->dependencies;
+                        }
+                        return suppression_reason(*raw->targets->snapshot(), *dependencies, labels);
+                      });
+  if (!notifier) return tl::unexpected(notifier.error());
+  impl->notifier = std::move(*notifier);
+  auto rules = RuleRunner::start(
+      *impl->window, sibling_path(impl->config.storage.path, "alerts"),
+      [raw](const std::string& group, std::vector<rules::DueAlert> alerts) {
+        log_due_alerts(group, alerts);
+        raw->notifier->alerts_due(std::move(alerts));
+      },
+      warmup_limit(impl->config));
   if (!rules) return tl::unexpected(rules.error());
   impl->rules = std::move(*rules);
   impl->cpu = std::make_unique<ThreadPool>(1, 2);
   impl->recorder = std::make_unique<TargetRecorder>(*impl->window);
   impl->recording = std::make_unique<RecordingQueue>(*impl->recorder, *impl->cpu, real_clock());
 
-  Impl* raw = impl.get();
   impl->targets = std::make_unique<TargetSet>(
       impl->net, impl->scheduler, impl->history.get(),
       RunObserver{
@@ -386,6 +455,14 @@ Result<void> Daemon::reload() {
   }
   impl_->apply_on_loop(*next, std::move(*tokens));
   impl_->rules->apply(std::move(*groups), rule_options(*next));
+  if (auto applied = impl_->notifier->apply(next->alerting); !applied) {
+    log::error("the notifier kept its previous alerting configuration",
+               {{"reason", to_string(applied.error())}});
+  }
+  {
+    std::lock_guard<std::mutex> lock(impl_->dependencies_mu);
+    impl_->dependencies = dependencies_of(*next);
+  }
   impl_->self_scrape_every_ms = to_ms(next->global.scrape_interval);
   impl_->config = std::move(*next);
   impl_->metrics.config_reloaded(true, real_clock().wall_now());
@@ -401,6 +478,7 @@ void Daemon::stop() {
     std::promise<void> cleared;
     impl_->net.events().post([&] {
       impl_->targets->clear();
+      if (impl_->notifier) impl_->notifier->stop_delivery();
       cleared.set_value();
     });
     cleared.get_future().wait();
@@ -409,6 +487,8 @@ void Daemon::stop() {
   }
   if (impl_->rules) impl_->rules->stop();
   impl_->rules.reset();
+  if (impl_->notifier) impl_->notifier->stop();
+  impl_->notifier.reset();  // after the rules: nothing more arrives; its outbox is written
   impl_->targets.reset();
   if (impl_->cpu && !impl_->cpu->drain(std::chrono::seconds(10))) {
     // A task still writes to the window: leave it open (the process is ending) rather than

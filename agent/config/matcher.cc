@@ -52,7 +52,7 @@ std::optional<std::string> unquote(std::string_view quoted) {
 
 }  // namespace
 
-Result<LabelMatcher> parse_label_matcher(std::string_view text) {
+Result<ParsedMatcher> parse_label_matcher(std::string_view text) {
   auto invalid = [&](const std::string& why) {
     return make_error(ErrorCode::InvalidArgument,
                       "invalid matcher \"" + std::string(text) + "\": " + why);
@@ -63,7 +63,7 @@ Result<LabelMatcher> parse_label_matcher(std::string_view text) {
     ++name_end;  // names are short; growing the prefix keeps one definition of the syntax
   }
   if (name_end == 0) return invalid("want name op \"value\" with op one of =, !=, =~, !~");
-  LabelMatcher matcher;
+  ParsedMatcher matcher;
   matcher.name = std::string(rest.substr(0, name_end));
   rest = trim(rest.substr(name_end));
   auto op = match_op(rest);

@@ -8,12 +8,11 @@
 #include <string_view>
 
 #include "vitals/common/error.h"
+#include "vitals/common/match_op.h"
 
 namespace vitals {
 
-enum class MatchOp : std::uint8_t { Equal, NotEqual, Regex, NotRegex };
-
-struct LabelMatcher {
+struct ParsedMatcher {
   std::string name{};
   MatchOp op{MatchOp::Equal};
   std::string value{};  // unescaped; for Regex/NotRegex an RE2 pattern, to match whole values
@@ -22,6 +21,6 @@ struct LabelMatcher {
 // Parses `name op value` with op one of = != =~ !~; the value is either double-quoted (with \"
 // \\ \n escapes) or bare, as Alertmanager allows. Regex values must compile with RE2. Errors are
 // InvalidArgument without a location; the caller knows where the text came from.
-Result<LabelMatcher> parse_label_matcher(std::string_view text);
+Result<ParsedMatcher> parse_label_matcher(std::string_view text);
 
 }  // namespace vitals

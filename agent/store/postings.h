@@ -13,14 +13,13 @@
 
 #include "agent/store/label_set.h"
 #include "vitals/common/error.h"
+#include "vitals/common/match_op.h"
 
 namespace re2 {
 class RE2;
 }
 
 namespace vitals {
-
-enum class MatchOp : std::uint8_t { Equal, NotEqual, Regex, NotRegex };
 
 // One `name op "value"` of a PromQL selector. Regexes are RE2, anchored at both ends as in
 // Prometheus (`=~"a|b"` matches "a" and "b", not "ab"), `.` matching newlines too, compiled once

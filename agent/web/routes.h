@@ -27,6 +27,9 @@ void mount_api_routes(httplib::Server& server, const WebHandlers& handlers);
 void mount_query_routes(httplib::Server& server, const WebHandlers& handlers);
 // /api/v1/rules and /api/v1/alerts.
 void mount_rules_routes(httplib::Server& server, const WebHandlers& handlers);
+// /api/v1/silences, /api/v1/alerts/{id}/ack and /api/v1/notifications.
+void mount_notify_routes(httplib::Server& server, const WebHandlers& handlers,
+                         const WebOptions& options);
 // The query-size bound, JSON and text error bodies, security headers.
 void install_edge_handlers(httplib::Server& server, const WebOptions& options);
 

@@ -9,14 +9,19 @@
 //   recording rule: {"type":"recording","name","query","labels","health","lastError"?,
 //                    "lastEvaluation","evaluationTime"}
 // GET /api/v1/alerts   data: {"alerts":[alert…]}, every pending and firing alert
-//   alert: {"labels","annotations","state":"pending|firing","activeAt","value"}
+//   alert: {"labels","annotations","state":"pending|firing","activeAt","value","fingerprint",
+//           "notification"?: {"state":"active|suppressed","silencedBy","inhibitedBy",
+//                             "suppressedBy"? (a dependency is down),"acked","receivers"}}
+//   ("notification" once the notifier has the alert: firing, with an alerting.route)
 // Durations are seconds; times RFC 3339 ("0001-01-01T00:00:00Z" before the first evaluation);
 // an alert's value is Go's %e spelling, as Prometheus writes it ("1e+00").
 #include <httplib.h>
 
+#include "agent/notify/notifier.h"
 #include "agent/web/api_json.h"
 #include "agent/web/routes.h"
 #include "alerts/gotext/strconv.h"
+#include "alerts/notify/fingerprint.h"
 #include "vitals/common/time_format.h"
 
 namespace vitals::detail {
@@ -106,11 +111,38 @@ void serve_rules(const WebHandlers& handlers, const Request& request, Response& 
   response.set_content(success_body({{"groups", std::move(groups)}}), "application/json");
 }
 
+// What the notifier makes of a firing alert: whether it is muted and why, acked, to whom.
+nlohmann::json notification_json(const notify::AlertStatus& status) {
+  nlohmann::json out = {{"state", std::string(status.state())},
+                        {"silencedBy", status.silenced_by},
+                        {"inhibitedBy", status.inhibited_by},
+                        {"acked", status.acked},
+                        {"receivers", status.receivers}};
+  if (status.dependency) out["suppressedBy"] = *status.dependency;
+  return out;
+}
+
 void serve_alerts(const WebHandlers& handlers, Response& response) {
+  std::map<std::string, const notify::AlertStatus*> notified;
+  std::shared_ptr<const notify::DispatchStatus> dispatch;
+  if (handlers.notifier != nullptr) {
+    dispatch = handlers.notifier->status();
+    for (const notify::AlertStatus& status : dispatch->alerts) {
+      notified[status.alert.fingerprint] = &status;
+    }
+  }
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& group : handlers.rules ? handlers.rules() : RuleStatuses{}) {
     for (const rules::RuleStatus& rule : group->rules) {
-      for (const rules::Alert& alert : rule.alerts) alerts.push_back(alert_json(alert));
+      for (const rules::Alert& alert : rule.alerts) {
+        nlohmann::json json = alert_json(alert);
+        const std::string fingerprint = notify::fingerprint(alert.labels);
+        json["fingerprint"] = fingerprint;
+        if (auto found = notified.find(fingerprint); found != notified.end()) {
+          json["notification"] = notification_json(*found->second);
+        }
+        alerts.push_back(std::move(json));
+      }
     }
   }
   response.set_content(success_body({{"alerts", std::move(alerts)}}), "application/json");

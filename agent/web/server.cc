@@ -110,6 +110,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebOptions options, WebHandl
   detail::mount_api_routes(impl->server, impl->handlers);
   detail::mount_query_routes(impl->server, impl->handlers);
   detail::mount_rules_routes(impl->server, impl->handlers);
+  detail::mount_notify_routes(impl->server, impl->handlers, impl->options);
   auto port = bind_listener(impl->server, *address, impl->options.listen_address);
   if (!port) return tl::unexpected(port.error());
   impl->port = *port;

@@ -17,6 +17,8 @@
 
 namespace vitals {
 
+class Notifier;
+
 using RuleStatuses = rules::GroupStatuses;
 
 // What the server reads and calls. Each function is called from the server's worker threads,
@@ -33,6 +35,8 @@ struct WebHandlers {
   const Clock* clock = nullptr;     // the "now" of history's default `since`; real clock if null
   // /api/v1/rules and /api/v1/alerts; no groups without it.
   std::function<RuleStatuses()> rules{};
+  // Silences, acks, the notification log, and alerts' notification state; 503 without it.
+  Notifier* notifier = nullptr;
 };
 
 struct WebOptions {

@@ -8,25 +8,8 @@
 #include "alerts/gotext/strconv.h"
 
 namespace vitals::notify {
-namespace {
 
-std::string_view op_text(MatchOp op) {
-  switch (op) {
-    case MatchOp::Equal:
-      return "=";
-    case MatchOp::NotEqual:
-      return "!=";
-    case MatchOp::Regex:
-      return "=~";
-    case MatchOp::NotRegex:
-      return "!~";
-  }
-  return "=";
-}
-
-}  // namespace
-
-Result<Matcher> Matcher::create(LabelMatcher spec) {
+Result<Matcher> Matcher::create(ParsedMatcher spec) {
   Matcher matcher(std::move(spec));
   if (matcher.spec_.op == MatchOp::Regex || matcher.spec_.op == MatchOp::NotRegex) {
     // Anchored as Alertmanager does (`^(?:re)$`), so `card-.*` never matches `x-card-1`.
@@ -65,7 +48,7 @@ bool Matcher::matches(const LabelPairs& labels) const {
 }
 
 std::string Matcher::to_string() const {
-  return spec_.name + std::string(op_text(spec_.op)) + gotext::quote(spec_.value);
+  return spec_.name + std::string(vitals::to_string(spec_.op)) + gotext::quote(spec_.value);
 }
 
 std::string_view label_value(const LabelPairs& labels, std::string_view name) {
@@ -92,16 +75,18 @@ bool matches_all(const std::vector<Matcher>& matchers, const LabelPairs& labels)
 }
 
 std::string matchers_text(const std::vector<Matcher>& matchers) {
-  std::vector<const LabelMatcher*> sorted;
+  std::vector<const ParsedMatcher*> sorted;
   for (const Matcher& m : matchers) sorted.push_back(&m.spec());
   // Alertmanager sorts a route's matchers by name, then value, then type before keying it.
-  std::stable_sort(sorted.begin(), sorted.end(), [](const LabelMatcher* a, const LabelMatcher* b) {
-    return std::tie(a->name, a->value, a->op) < std::tie(b->name, b->value, b->op);
-  });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const ParsedMatcher* a, const ParsedMatcher* b) {
+                     return std::tie(a->name, a->value, a->op) < std::tie(b->name, b->value, b->op);
+                   });
   std::string out = "{";
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     if (i > 0) out += ',';
-    out += sorted[i]->name + std::string(op_text(sorted[i]->op)) + gotext::quote(sorted[i]->value);
+    out += sorted[i]->name + std::string(vitals::to_string(sorted[i]->op)) +
+           gotext::quote(sorted[i]->value);
   }
   return out + "}";
 }

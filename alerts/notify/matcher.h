@@ -21,22 +21,22 @@ namespace vitals::notify {
 class Matcher {
  public:
   // InvalidArgument when a regex does not compile.
-  static Result<Matcher> create(LabelMatcher spec);
+  static Result<Matcher> create(ParsedMatcher spec);
   // Parses Alertmanager's syntax (`severity="page"`) and compiles it.
   static Result<Matcher> parse(std::string_view text);
 
   bool matches(const LabelPairs& labels) const;
   bool matches_value(std::string_view value) const;
 
-  const LabelMatcher& spec() const { return spec_; }
+  const ParsedMatcher& spec() const { return spec_; }
   // Alertmanager's String(): name, operator and the value quoted as Go's %q, e.g.
   // `service=~"card-.*"`.
   std::string to_string() const;
 
  private:
-  explicit Matcher(LabelMatcher spec) : spec_(std::move(spec)) {}
+  explicit Matcher(ParsedMatcher spec) : spec_(std::move(spec)) {}
 
-  LabelMatcher spec_;
+  ParsedMatcher spec_;
   std::shared_ptr<const re2::RE2> regex_{};  // anchored; set for Regex and NotRegex
 };
 

@@ -24,20 +24,6 @@ std::string label_list(const std::vector<std::string>& labels) {
   return out;
 }
 
-std::string_view match_op(MatchOp op) {
-  switch (op) {
-    case MatchOp::Equal:
-      return "=";
-    case MatchOp::NotEqual:
-      return "!=";
-    case MatchOp::Regex:
-      return "=~";
-    case MatchOp::NotRegex:
-      return "!~";
-  }
-  return "=";
-}
-
 std::string at_suffix(const std::optional<AtModifier>& at) {
   if (!at) return {};
   switch (at->kind) {
@@ -153,7 +139,7 @@ std::string format(const Expr& expr) {
 }
 
 std::string format(const LabelMatcher& matcher) {
-  return label_name(matcher.name()) + std::string(match_op(matcher.op())) +
+  return label_name(matcher.name()) + std::string(to_string(matcher.op())) +
          go_quote(matcher.value());
 }
 

@@ -5,16 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/fake_clock.h"
-#include "tests/unit/alerts/notify/delivery/recording_server.h"
+#include "tests/support/recording_server.h"
 #include "tests/unit/alerts/notify/delivery/sample_notifications.h"
 
 using namespace std::chrono_literals;
 using namespace vitals;
 using namespace vitals::notify;
-using vitals::notify::testing::closed_port;
-using vitals::notify::testing::RecordingServer;
 using vitals::notify::testing::sample_alert;
+using vitals::testing::closed_port;
 using vitals::testing::FakeClock;
+using vitals::testing::RecordingServer;
 
 TEST_CASE("active alerts are pushed to every Alertmanager at start and each resend interval") {
   RecordingServer up;

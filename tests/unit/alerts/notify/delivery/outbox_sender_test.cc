@@ -5,19 +5,19 @@
 #include <thread>
 
 #include "tests/support/fake_clock.h"
+#include "tests/support/recording_server.h"
 #include "tests/support/temp_dir.h"
-#include "tests/unit/alerts/notify/delivery/recording_server.h"
 #include "tests/unit/alerts/notify/delivery/sample_notifications.h"
 
 using namespace std::chrono_literals;
 using namespace vitals;
 using namespace vitals::notify;
-using vitals::notify::testing::closed_port;
-using vitals::notify::testing::RecordedRequest;
-using vitals::notify::testing::RecordingServer;
 using vitals::notify::testing::sample_alert;
 using vitals::notify::testing::sample_notification;
+using vitals::testing::closed_port;
 using vitals::testing::FakeClock;
+using vitals::testing::RecordedRequest;
+using vitals::testing::RecordingServer;
 using vitals::testing::TempDir;
 
 namespace {

@@ -13,7 +13,7 @@
 
 #include <httplib.h>
 
-namespace vitals::notify::testing {
+namespace vitals::testing {
 
 struct RecordedRequest {
   std::string path{};
@@ -94,4 +94,4 @@ inline int closed_port() {
   return server.port();
 }
 
-}  // namespace vitals::notify::testing
+}  // namespace vitals::testing
