@@ -1,0 +1,399 @@
+// Real Alertmanagers (Debian's prometheus-alertmanager) fed by the real agent through API v2: one
+// routes the agent's alert to a webhook receiver, firing and then resolved; and an HA pair of
+// identically configured agents pushing to two clustered Alertmanagers pages exactly once.
+// A missing Alertmanager fails the test, as a missing Prometheus does in agent_prometheus_test:
+// a proof that silently does not run proves nothing.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "tests/integration/agent_fixture.h"
+#include "tests/support/loopback_http_server.h"
+#include "tests/support/recording_server.h"
+
+namespace vitals::testing {
+namespace {
+
+using nlohmann::json;
+
+// Alertmanager is a 24 MB Go binary; a loaded 2-core machine may take a while to start it.
+constexpr auto kAlertmanagerStartTimeout = 20s;
+// A 2-node loopback cluster gossips every 50 ms and stops waiting to settle after 2 s.
+constexpr auto kClusterTimeout = 10s;
+// The second Alertmanager in the cluster waits this long before sending what the first has not
+// logged as sent. Short, so that a duplicate it would send shows up within the test.
+constexpr auto kPeerTimeout = 2s;
+// Alertmanager's route timers below (group_wait, group_interval).
+constexpr auto kGroupInterval = 1s;
+// How long after a notification a duplicate could still come: the other Alertmanager flushes
+// its group up to a group interval apart, holds its copy for the peer timeout, and checks again
+// at its next flush. One second more covers sending.
+constexpr auto kDuplicateWindow = kPeerTimeout + 2 * kGroupInterval + 1s;
+
+constexpr const char* kRules = R"(groups:
+  - name: cards
+    rules:
+      - alert: CardsFailing
+        expr: cards_failing == 1
+        annotations:
+          summary: "cards are failing"
+)";
+
+std::string seconds(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
+}
+
+std::string require_alertmanager() {
+  auto path = find_on_path("prometheus-alertmanager");
+  REQUIRE_MESSAGE(path,
+                  "prometheus-alertmanager not found on PATH: run scripts/setup, which "
+                  "installs Debian's prometheus-alertmanager package");
+  return *path;
+}
+
+// The service the agents watch: cards' /metrics, its failure switched by the test.
+class World {
+ public:
+  World()
+      : server_([this](httplib::Server& s) {
+          s.Get("/cards/metrics", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(std::string("cards_failing ") + (cards_failing ? "1" : "0") + "\n",
+                            "text/plain; version=0.0.4");
+          });
+        }) {}
+
+  // The agents' configuration: no route of their own, only the Alertmanagers to push to.
+  std::string agent_config(const TempDir& dir, const std::vector<std::string>& alertmanagers) {
+    dir.write_file("rules.yml", kRules);
+    std::string targets;
+    for (const std::string& url : alertmanagers) {
+      targets += (targets.empty() ? "" : ", ") + std::string("{url: ") + url + "}";
+    }
+    return dir.write_file("vitals.yml",
+                          "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                          "services:\n"
+                          "  - name: cards\n"
+                          "    metrics_url: http://127.0.0.1:" +
+                              std::to_string(server_.port()) +
+                              "/cards/metrics\n"
+                              "rule_files: [rules.yml]\n"
+                              "alerting:\n"
+                              "  alertmanagers: [" +
+                              targets + "]\n");
+  }
+
+  std::atomic<bool> cards_failing{false};
+
+ private:
+  LoopbackHttpServer server_;
+};
+
+// Alertmanager's own configuration: everything to the webhook at `hook`, resolutions too, and a
+// repeat far beyond the test, so that a second notification of an unchanged alert is a
+// duplicate.
+std::string alertmanager_config(const TempDir& dir, const std::string& hook) {
+  return dir.write_file("alertmanager.yml",
+                        "route:\n"
+                        "  receiver: hook\n"
+                        "  group_by: [alertname]\n"
+                        "  group_wait: " +
+                            seconds(kGroupInterval) +
+                            "\n"
+                            "  group_interval: " +
+                            seconds(kGroupInterval) +
+                            "\n"
+                            "  repeat_interval: 1h\n"
+                            "receivers:\n"
+                            "  - name: hook\n"
+                            "    webhook_configs: [{url: \"" +
+                            hook + "\", send_resolved: true}]\n");
+}
+
+struct Alertmanager {
+  Process process;
+  int port = 0;
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+// Where a clustered Alertmanager gossips, and the peer it joins.
+struct ClusterPorts {
+  int listen = 0;
+  int peer = 0;
+};
+
+// Starts Alertmanager on `port` with its data in `storage`; clustered when `cluster` is set.
+// Nothing when it exited before serving (a port taken since it was chosen, say), so the caller
+// may retry with other ports; a hang fails the test.
+std::optional<Alertmanager> try_start_alertmanager(const std::string& binary,
+                                                   const std::string& config,
+                                                   const std::string& storage, int port,
+                                                   std::optional<ClusterPorts> cluster,
+                                                   std::string& failures) {
+  std::vector<std::string> args = {"--config.file=" + config, "--storage.path=" + storage,
+                                   "--web.listen-address=127.0.0.1:" + std::to_string(port)};
+  if (cluster) {
+    const std::string self = "127.0.0.1:" + std::to_string(cluster->listen);
+    args.insert(args.end(),
+                {"--cluster.listen-address=" + self, "--cluster.advertise-address=" + self,
+                 "--cluster.peer=127.0.0.1:" + std::to_string(cluster->peer),
+                 "--cluster.peer-timeout=" + seconds(kPeerTimeout),
+                 // Fast gossip and a short settle: a loopback pair agrees within milliseconds,
+                 // and Alertmanager holds back every notification until it has settled.
+                 "--cluster.gossip-interval=50ms", "--cluster.pushpull-interval=1s",
+                 "--cluster.settle-timeout=2s",
+                 // The peer started second may not be up when the first tries to join it.
+                 "--cluster.reconnect-interval=1s"});
+  } else {
+    args.push_back("--cluster.listen-address=");
+  }
+  Process process = spawn_with_stderr(binary, args);
+  auto ready = process.wait_for_line_where(
+      [](std::string_view line) {
+        return line.find("msg=\"Listening on\"") != std::string_view::npos;
+      },
+      kAlertmanagerStartTimeout);
+  if (ready) return Alertmanager{std::move(process), port};
+  failures += "\n" + to_string(ready.error());
+  for (const std::string& line : process.output()) failures += "\n  | " + line;
+  REQUIRE_MESSAGE(ready.error().code == ErrorCode::Unavailable,
+                  "prometheus-alertmanager did not start:" << failures);
+  return std::nullopt;
+}
+
+// One Alertmanager with clustering off.
+Alertmanager start_alertmanager(const std::string& binary, const TempDir& dir,
+                                const std::string& config) {
+  std::string failures;
+  for (int attempt = 1;; ++attempt) {
+    auto started = try_start_alertmanager(binary, config, dir.file("am"), unused_port(),
+                                          std::nullopt, failures);
+    if (started) return std::move(*started);
+    REQUIRE_MESSAGE(attempt < 3, "prometheus-alertmanager did not start:" << failures);
+  }
+}
+
+// Two Alertmanagers on loopback, each naming the other as its peer. Every port is chosen before
+// it is bound, so a pair that lost one to another process is started again on new ones.
+std::pair<Alertmanager, Alertmanager> start_cluster(const std::string& binary, const TempDir& dir,
+                                                    const std::string& config) {
+  std::string failures;
+  for (int attempt = 1;; ++attempt) {
+    const int gossip_a = unused_port();
+    const int gossip_b = unused_port();
+    auto a = try_start_alertmanager(binary, config, dir.file("am-a"), unused_port(),
+                                    ClusterPorts{gossip_a, gossip_b}, failures);
+    std::optional<Alertmanager> b;
+    if (a) {
+      b = try_start_alertmanager(binary, config, dir.file("am-b"), unused_port(),
+                                 ClusterPorts{gossip_b, gossip_a}, failures);
+    }
+    if (b) return {std::move(*a), std::move(*b)};
+    REQUIRE_MESSAGE(attempt < 3, "the Alertmanager cluster did not start:" << failures);
+  }
+}
+
+// GET `path` as JSON, asked again until `done` holds or `timeout` passes; returns the last
+// answer. Alertmanager's API answers bare JSON, not the agent's {status, data} envelope.
+template <class Done>
+json poll_json(int port, const std::string& path, Done done, Duration timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    HttpReply reply = get(port, path);
+    json body = json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+    if ((reply.status == 200 && done(body)) || std::chrono::steady_clock::now() >= deadline) {
+      return body;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+}
+
+// Waits until the Alertmanager sees both members of the cluster and has settled.
+void wait_for_cluster(const Alertmanager& am) {
+  auto joined = [](const json& status) {
+    if (!status.is_object()) return false;
+    const json cluster = status.value("cluster", json::object());
+    return cluster.value("status", "") == "ready" &&
+           cluster.value("peers", json::array()).size() == 2;
+  };
+  json status = poll_json(am.port, "/api/v2/status", joined, kClusterTimeout);
+  REQUIRE_MESSAGE(joined(status), am.url() << ": " << status.dump());
+}
+
+// The Alertmanager's active alerts named `name`, once it has at least one.
+json wait_for_alerts(const Alertmanager& am, const std::string& name) {
+  auto named = [&](const json& alerts) {
+    json out = json::array();
+    if (!alerts.is_array()) return out;
+    for (const json& alert : alerts) {
+      if (alert.is_object() &&
+          alert.value("labels", json::object()).value("alertname", "") == name) {
+        out.push_back(alert);
+      }
+    }
+    return out;
+  };
+  json alerts = poll_json(
+      am.port, "/api/v2/alerts?active=true", [&](const json& a) { return !named(a).empty(); },
+      kEventTimeout);
+  json found = named(alerts);
+  REQUIRE_MESSAGE(!found.empty(), am.url() << ": " << alerts.dump());
+  return found;
+}
+
+json body_of(const RecordedRequest& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  REQUIRE_MESSAGE(body.is_object(), request.body);
+  return body;
+}
+
+// Waits until the receiver has more than `seen` requests; returns them all.
+std::vector<RecordedRequest> wait_requests(const RecordingServer& hook, std::size_t seen,
+                                           Duration timeout = kEventTimeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (hook.count() <= seen && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  std::vector<RecordedRequest> requests = hook.requests();
+  REQUIRE_MESSAGE(requests.size() > seen, "no notification after " << seen);
+  return requests;
+}
+
+double pushes(const std::vector<Sample>& samples, const std::string& alertmanager) {
+  return sample_value(samples, "vitals_alertmanager_pushes_total",
+                      {{"alertmanager", alertmanager}, {"result", "success"}})
+      .value_or(0);
+}
+
+// Waits until the agent has pushed to `alertmanager` successfully more than `than` times.
+double wait_pushes(const Agent& agent, const std::string& alertmanager, double than) {
+  auto samples = poll_metrics(
+      agent.port, [&](const std::vector<Sample>& s) { return pushes(s, alertmanager) > than; });
+  const double count = pushes(samples, alertmanager);
+  REQUIRE_MESSAGE(count > than, "pushes to " << alertmanager << ": " << count << agent.said());
+  return count;
+}
+
+// How many notifications the Alertmanager sent to webhooks, by its own /metrics.
+double webhooks_sent(const Alertmanager& am) {
+  HttpReply reply = get(am.port, "/metrics");
+  REQUIRE_MESSAGE(reply.status == 200, reply.body);
+  auto sent = sample_value(parse_samples(reply.body), "alertmanager_notifications_total",
+                           {{"integration", "webhook"}});
+  REQUIRE_MESSAGE(sent, am.url() << " has no alertmanager_notifications_total for webhooks");
+  return *sent;
+}
+
+TEST_CASE("a real Alertmanager routes the agent's alert to its receiver, firing then resolved") {
+  const std::string binary = require_alertmanager();
+  World world;
+  RecordingServer hook;
+  TempDir dir;
+  Alertmanager am =
+      start_alertmanager(binary, dir, alertmanager_config(dir, hook.url("/alertmanager")));
+  Agent agent = start_agent(world.agent_config(dir, {am.url()}), dir.file("vitals.db"));
+  world.cards_failing = true;
+
+  std::vector<RecordedRequest> got = wait_requests(hook, 0);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].path == "/alertmanager");
+  json firing = body_of(got[0]);
+  CHECK(firing["version"] == "4");
+  CHECK(firing["status"] == "firing");
+  CHECK(firing["receiver"] == "hook");
+  CHECK(firing["groupLabels"] == json{{"alertname", "CardsFailing"}});
+  REQUIRE(firing["alerts"].size() == 1);
+  json alert = firing["alerts"][0];
+  CHECK(alert["status"] == "firing");
+  CHECK(alert["labels"]["alertname"] == "CardsFailing");
+  CHECK(alert["labels"]["service"] == "cards");
+  CHECK(alert["annotations"]["summary"] == "cards are failing");
+  CHECK_MESSAGE(alert.value("generatorURL", "").find("/graph?g0.expr=") != std::string::npos,
+                alert.dump());
+  CHECK(alert.value("startsAt", "") != "0001-01-01T00:00:00Z");
+
+  json known = wait_for_alerts(am, "CardsFailing");
+  CHECK(known[0]["status"]["state"] == "active");
+  const double pushed_firing = wait_pushes(agent, am.url(), 0);
+
+  world.cards_failing = false;
+  json resolved;
+  for (std::size_t seen = 1; !resolved.is_object();) {
+    got = wait_requests(hook, seen);
+    for (; seen < got.size(); ++seen) {
+      json body = body_of(got[seen]);
+      REQUIRE_MESSAGE(body["status"] == "resolved", got[seen].body);
+      resolved = body;
+    }
+  }
+  REQUIRE(resolved["alerts"].size() == 1);
+  CHECK(resolved["alerts"][0]["status"] == "resolved");
+  CHECK(resolved["alerts"][0]["labels"]["service"] == "cards");
+  CHECK(resolved["alerts"][0]["fingerprint"] == alert["fingerprint"]);
+  // Alertmanager shows a firing alert's endsAt as Go's zero time; a resolved one's is the
+  // agent's resolution time.
+  CHECK(resolved["alerts"][0].value("endsAt", "") != "0001-01-01T00:00:00Z");
+  // The resolution went out as a push of its own, not at the next 1-minute resend.
+  wait_pushes(agent, am.url(), pushed_firing);
+}
+
+TEST_CASE("an HA pair of agents and two clustered Alertmanagers page once, and resolve once") {
+  const std::string binary = require_alertmanager();
+  World world;
+  RecordingServer hook;
+  TempDir dir;
+  auto [a, b] = start_cluster(binary, dir, alertmanager_config(dir, hook.url("/alertmanager")));
+  wait_for_cluster(a);
+  wait_for_cluster(b);
+  // One configuration file for both: the pair differs only in its storage and its port.
+  const std::string config = world.agent_config(dir, {a.url(), b.url()});
+  Agent one = start_agent(config, dir.file("one.db"));
+  Agent two = start_agent(config, dir.file("two.db"));
+  world.cards_failing = true;
+
+  std::vector<RecordedRequest> got = wait_requests(hook, 0);
+  const auto fired_at = std::chrono::steady_clock::now();
+  json firing = body_of(got[0]);
+  CHECK(firing["status"] == "firing");
+  REQUIRE(firing["alerts"].size() == 1);
+  CHECK(firing["alerts"][0]["labels"]["alertname"] == "CardsFailing");
+  CHECK(firing["alerts"][0]["labels"]["service"] == "cards");
+
+  // Both Alertmanagers hold the alert, and each heard it from both agents: what makes a single
+  // page the cluster's doing rather than one of them missing the alert.
+  json at_a = wait_for_alerts(a, "CardsFailing");
+  json at_b = wait_for_alerts(b, "CardsFailing");
+  CHECK(at_a.size() == 1);
+  CHECK(at_b.size() == 1);
+  CHECK(at_a[0]["fingerprint"] == at_b[0]["fingerprint"]);
+  for (const Agent* agent : {&one, &two}) {
+    wait_pushes(*agent, a.url(), 0);
+    wait_pushes(*agent, b.url(), 0);
+  }
+  std::this_thread::sleep_until(fired_at + kDuplicateWindow);
+  got = hook.requests();
+  CHECK_MESSAGE(got.size() == 1, got.size() << " notifications; the last: " << got.back().body);
+  CHECK(webhooks_sent(a) + webhooks_sent(b) == 1);
+
+  // Each agent resolves the alert at its own evaluation, up to a scrape and an evaluation
+  // interval apart; the later resolution must not page again either.
+  world.cards_failing = false;
+  got = wait_requests(hook, 1);
+  const auto resolved_at = std::chrono::steady_clock::now();
+  json resolved = body_of(got[1]);
+  CHECK_MESSAGE(resolved["status"] == "resolved", got[1].body);
+  CHECK(resolved["alerts"][0]["fingerprint"] == firing["alerts"][0]["fingerprint"]);
+  std::this_thread::sleep_until(resolved_at + kDuplicateWindow);
+  got = hook.requests();
+  CHECK_MESSAGE(got.size() == 2, got.size() << " notifications; the last: " << got.back().body);
+  CHECK(webhooks_sent(a) + webhooks_sent(b) == 2);
+}
+
+}  // namespace
+}  // namespace vitals::testing
