@@ -28,6 +28,7 @@
 #include "alerts/rules/rule_file.h"
 #include "vitals/common/duration.h"
 #include "vitals/common/log.h"
+#include "vitals/common/secret_file.h"
 
 namespace vitals {
 namespace {
@@ -36,20 +37,6 @@ namespace {
 constexpr std::size_t kMaxInFlight = 4096;
 // How often the loop measures its own lag and refreshes the self-metrics.
 constexpr Duration kHousekeepingPeriod = std::chrono::seconds(1);
-
-// A secret file's content without the trailing newline editors add.
-Result<std::string> read_secret(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return make_error(ErrorCode::NotFound, "cannot read secret file \"" + path + "\"");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() &&
-         (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) {
-    secret.pop_back();
-  }
-  return secret;
-}
 
 // Each service's bearer credentials, read here so the network thread never waits on a file.
 Result<std::map<std::string, std::string>> read_bearer_tokens(const Config& config) {
@@ -60,7 +47,7 @@ Result<std::map<std::string, std::string>> read_bearer_tokens(const Config& conf
       tokens[service.name] = *service.authorization->credentials;
       continue;
     }
-    auto secret = read_secret(*service.authorization->credentials_file);
+    auto secret = read_secret_file(*service.authorization->credentials_file);
     if (!secret) return tl::unexpected(secret.error());
     tokens[service.name] = *secret;
   }
@@ -315,7 +302,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   auto tokens = read_bearer_tokens(impl->config);
   if (!tokens) return tl::unexpected(tokens.error());
   if (impl->config.web.admin_token_file) {
-    auto token = read_secret(*impl->config.web.admin_token_file);
+    auto token = read_secret_file(*impl->config.web.admin_token_file);
     if (!token) return tl::unexpected(token.error());
     impl->admin_token = std::move(*token);
   }

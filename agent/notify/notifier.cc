@@ -6,6 +6,7 @@
 #include "agent/config/config.h"
 #include "alerts/notify/fingerprint.h"
 #include "alerts/notify/rule_alerts.h"
+#include "vitals/common/duration.h"
 #include "vitals/common/log.h"
 
 namespace vitals {
@@ -14,12 +15,6 @@ namespace {
 // Prometheus keeps telling Alertmanager about a resolved alert for 15 minutes, so one that
 // missed a push still learns of the resolution.
 constexpr std::int64_t kResolvedKeptMs = 15 * 60 * 1000;
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             real_clock().wall_now().time_since_epoch())
-      .count();
-}
 
 notify::NotifiedAlert as_notified(const notify::AlertUpdate& update, std::int64_t now_ms) {
   const bool firing = !update.resolved && (update.ends_at_ms == 0 || update.ends_at_ms > now_ms);
@@ -45,7 +40,8 @@ Result<std::unique_ptr<Notifier>> Notifier::start(NetLoop& net, const AlertingCo
   auto silences = notify::SilenceStore::open(files.silences, real_clock());
   if (!silences) return tl::unexpected(silences.error());
   notifier->silences_ = std::move(*silences);
-  auto log = notify::NotificationLog::open(files.log, wall_ms());
+  auto log =
+      notify::NotificationLog::open(files.log, to_ms(real_clock().wall_now().time_since_epoch()));
   if (!log) return tl::unexpected(log.error());
   notifier->log_ = std::move(*log);
   auto outbox = notify::Outbox::open(files.outbox, real_clock(),
@@ -124,7 +120,7 @@ void Notifier::alerts_due(std::vector<rules::DueAlert> alerts) {
 
 // What the Alertmanagers get: every firing alert, and resolved ones for a while.
 void Notifier::track(const std::vector<notify::AlertUpdate>& updates) {
-  const std::int64_t now = wall_ms();
+  const std::int64_t now = to_ms(real_clock().wall_now().time_since_epoch());
   for (const notify::AlertUpdate& update : updates) {
     active_[notify::fingerprint(update.labels)] = update;
   }

@@ -11,11 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/expose/exposition.h"
 #include "agent/notify/notifier.h"
 #include "agent/web/api_json.h"
 #include "agent/web/api_params.h"
 #include "agent/web/routes.h"
 #include "alerts/notify/delivery/outbox_entry_json.h"
+#include "vitals/common/duration.h"
 #include "vitals/common/time_format.h"
 
 namespace vitals::detail {
@@ -43,26 +45,6 @@ nlohmann::json silence_json(const notify::Silence& silence, std::int64_t now_ms)
           {"status", {{"state", notify::to_string(notify::silence_state(silence, now_ms))}}}};
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             real_clock().wall_now().time_since_epoch())
-      .count();
-}
-
-// Go's strconv.Quote is enough here: matcher values are plain text in the API's objects.
-std::string quoted(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 Result<std::string> matcher_text(const nlohmann::json& matcher) {
   if (matcher.is_string()) return matcher.get<std::string>();
   if (!matcher.is_object() || !matcher.contains("name") || !matcher.contains("value")) {
@@ -73,8 +55,8 @@ Result<std::string> matcher_text(const nlohmann::json& matcher) {
   const bool regex = matcher.value("isRegex", false);
   const bool equal = matcher.value("isEqual", true);
   const char* op = regex ? (equal ? "=~" : "!~") : (equal ? "=" : "!=");
-  return matcher.at("name").get<std::string>() + op +
-         quoted(matcher.at("value").get<std::string>());
+  return matcher.at("name").get<std::string>() + op + "\"" +
+         escape_label_value(matcher.at("value").get<std::string>()) + "\"";
 }
 
 Result<std::int64_t> time_field(const nlohmann::json& body, const char* name,
@@ -99,7 +81,7 @@ Result<notify::Silence> silence_from(const std::string& text) {
     if (!written) return tl::unexpected(written.error());
     draft.matchers.push_back(std::move(*written));
   }
-  auto starts = time_field(body, "startsAt", now_ms());
+  auto starts = time_field(body, "startsAt", to_ms(real_clock().wall_now().time_since_epoch()));
   if (!starts) return tl::unexpected(starts.error());
   auto ends = time_field(body, "endsAt", 0);
   if (!ends) return tl::unexpected(ends.error());
@@ -131,7 +113,7 @@ Result<nlohmann::json> list_silences(Notifier& notifier) {
   std::sort(silences.begin(), silences.end(),
             [](const auto& a, const auto& b) { return a.updated_at_ms > b.updated_at_ms; });
   nlohmann::json out = nlohmann::json::array();
-  const std::int64_t now = now_ms();
+  const std::int64_t now = to_ms(real_clock().wall_now().time_since_epoch());
   for (const notify::Silence& silence : silences) out.push_back(silence_json(silence, now));
   return out;
 }
@@ -142,14 +124,14 @@ Result<nlohmann::json> create_silence(Notifier& notifier, const Request& request
   auto made = notifier.silences().create(std::move(*draft));
   if (!made) return tl::unexpected(made.error());
   notifier.refresh();
-  return silence_json(*made, now_ms());
+  return silence_json(*made, to_ms(real_clock().wall_now().time_since_epoch()));
 }
 
 Result<nlohmann::json> expire_silence(Notifier& notifier, const std::string& id) {
   auto expired = notifier.silences().expire(id);
   if (!expired) return tl::unexpected(expired.error());
   notifier.refresh();
-  return silence_json(*expired, now_ms());
+  return silence_json(*expired, to_ms(real_clock().wall_now().time_since_epoch()));
 }
 
 Result<nlohmann::json> ack_alert(Notifier& notifier, const std::string& fingerprint) {

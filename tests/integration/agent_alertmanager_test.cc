@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/integration/agent_fixture.h"
+#include "tests/integration/webhook_receiver.h"
 #include "tests/support/loopback_http_server.h"
 #include "tests/support/recording_server.h"
 
@@ -245,24 +246,6 @@ json wait_for_alerts(const Alertmanager& am, const std::string& name) {
   json found = named(alerts);
   REQUIRE_MESSAGE(!found.empty(), am.url() << ": " << alerts.dump());
   return found;
-}
-
-json body_of(const RecordedRequest& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  REQUIRE_MESSAGE(body.is_object(), request.body);
-  return body;
-}
-
-// Waits until the receiver has more than `seen` requests; returns them all.
-std::vector<RecordedRequest> wait_requests(const RecordingServer& hook, std::size_t seen,
-                                           Duration timeout = kEventTimeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (hook.count() <= seen && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-  }
-  std::vector<RecordedRequest> requests = hook.requests();
-  REQUIRE_MESSAGE(requests.size() > seen, "no notification after " << seen);
-  return requests;
 }
 
 double pushes(const std::vector<Sample>& samples, const std::string& alertmanager) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/integration/agent_fixture.h"
+#include "tests/integration/webhook_receiver.h"
 #include "tests/support/loopback_http_server.h"
 #include "tests/support/recording_server.h"
 
@@ -78,24 +79,6 @@ class World {
  private:
   LoopbackHttpServer server_;
 };
-
-json body_of(const RecordedRequest& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  REQUIRE_MESSAGE(body.is_object(), request.body);
-  return body;
-}
-
-// Waits until the receiver has more than `seen` requests; returns them all.
-std::vector<RecordedRequest> wait_requests(const RecordingServer& hook, std::size_t seen,
-                                           Duration timeout = kEventTimeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (hook.count() <= seen && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-  }
-  std::vector<RecordedRequest> requests = hook.requests();
-  REQUIRE_MESSAGE(requests.size() > seen, "no notification after " << seen);
-  return requests;
-}
 
 std::string alertname_of(const json& body) {
   return body["alerts"][0]["labels"].value("alertname", "");

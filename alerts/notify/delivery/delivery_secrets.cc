@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "alerts/notify/delivery/receivers/pagerduty_payload.h"
+#include "vitals/common/secret_file.h"
 
 namespace vitals::notify {
 namespace {
@@ -48,20 +49,6 @@ Result<std::string> pick(const std::optional<std::string>& inline_value,
 }
 
 }  // namespace
-
-Result<std::string> read_secret_file(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return make_error(ErrorCode::Unavailable, "cannot read secret file " + path);
-  }
-  const auto first = line.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    return make_error(ErrorCode::Unavailable, "secret file " + path + " is empty");
-  }
-  const auto last = line.find_last_not_of(" \t\r\n");
-  return line.substr(first, last - first + 1);
-}
 
 DeliverySecrets::DeliverySecrets(std::vector<ReceiverConfig> receivers)
     : receivers_(std::make_shared<const std::vector<ReceiverConfig>>(std::move(receivers))) {}

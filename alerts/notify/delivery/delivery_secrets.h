@@ -39,8 +39,4 @@ class DeliverySecrets {
   std::shared_ptr<const std::vector<ReceiverConfig>> receivers_ GUARDED_BY(mu_);
 };
 
-// The first line of `path` without surrounding whitespace; Unavailable when it cannot be read or
-// is empty. The error names the path, never the content.
-Result<std::string> read_secret_file(const std::string& path);
-
 }  // namespace vitals::notify

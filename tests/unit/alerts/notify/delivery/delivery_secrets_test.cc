@@ -1,4 +1,5 @@
 #include "alerts/notify/delivery/delivery_secrets.h"
+#include "vitals/common/secret_file.h"
 
 #include <doctest/doctest.h>
 
