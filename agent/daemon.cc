@@ -362,7 +362,11 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   impl->rules = std::move(*rules);
   impl->cpu = std::make_unique<ThreadPool>(1, 2);
   impl->recorder = std::make_unique<TargetRecorder>(*impl->window);
-  impl->recording = std::make_unique<RecordingQueue>(*impl->recorder, *impl->cpu, real_clock());
+  impl->recording = std::make_unique<RecordingQueue>(
+      *impl->recorder, *impl->cpu, real_clock(),
+      [raw, names = std::make_shared<const std::vector<std::string>>(target_family_names())] {
+        raw->rules->data_landed(names);
+      });
 
   impl->targets = std::make_unique<TargetSet>(
       impl->net, impl->scheduler, impl->history.get(),
@@ -376,7 +380,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
                 raw->metrics.probe_finished(p, ok, std::chrono::duration<double>(took).count());
               },
           .metrics_scraped =
-              [](const std::string& service, const IngestOutcome& outcome) {
+              [raw](const std::string& service, const IngestOutcome& outcome) {
+                raw->rules->data_landed(outcome.metric_names);
                 if (!log::enabled(log::Level::Debug)) return;
                 log::debug("metrics scraped",
                            {{"service", service},
@@ -472,8 +477,8 @@ void Daemon::stop() {
     impl_->net.stop();
     impl_->net_thread.join();
   }
+  // Stopped, not destroyed: the CPU pool's recording tasks still tell it of landed samples.
   if (impl_->rules) impl_->rules->stop();
-  impl_->rules.reset();
   if (impl_->notifier) impl_->notifier->stop();
   impl_->notifier.reset();  // after the rules: nothing more arrives; its outbox is written
   impl_->targets.reset();
@@ -484,8 +489,10 @@ void Daemon::stop() {
     (void)impl_->cpu.release();
     (void)impl_->recording.release();
     (void)impl_->recorder.release();
+    (void)impl_->rules.release();
     (void)impl_->window.release();
   }
+  impl_->rules.reset();
   impl_->cpu.reset();
   impl_->recording.reset();
   impl_->recorder.reset();

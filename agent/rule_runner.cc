@@ -1,5 +1,6 @@
 #include "agent/rule_runner.h"
 
+#include <algorithm>
 #include <future>
 
 #include "vitals/common/log.h"
@@ -55,6 +56,29 @@ void RuleRunner::observe(const AgentSnapshot& snapshot) {
     if (!probe->last) return;
   }
   end_warmup();
+}
+
+void RuleRunner::data_landed(std::shared_ptr<const std::vector<std::string>> names) {
+  if (!names || names->empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!warm_) return;
+    // A target's list is shared from scrape to scrape: the same one often lands again first.
+    if (std::find(landed_.begin(), landed_.end(), names) != landed_.end()) return;
+    landed_.push_back(std::move(names));
+    if (landed_.size() > 1) return;  // the task posted for the first one takes this one too
+  }
+  loop_.post([this] { deliver_landed(); });
+}
+
+// On the rules thread.
+void RuleRunner::deliver_landed() {
+  std::vector<std::shared_ptr<const std::vector<std::string>>> landed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    landed.swap(landed_);
+  }
+  for (const auto& names : landed) manager_->data_landed(*names);
 }
 
 // Runs from any thread; the waiting groups go to the rules thread without blocking it.

@@ -33,6 +33,10 @@ class RuleRunner {
   void apply(std::vector<rules::GroupSpec> groups, rules::RuleManagerOptions options);
   // Ends the warm-up when every service and probe of `snapshot` has reported. Thread-safe.
   void observe(const AgentSnapshot& snapshot);
+  // Samples of `names` (sorted) landed in the window: the groups reading them evaluate early
+  // (RuleManager::data_landed). Thread-safe and cheap for the caller: landings in a burst reach
+  // the rules thread as one task.
+  void data_landed(std::shared_ptr<const std::vector<std::string>> names);
   rules::GroupStatuses status() const { return manager_->status(); }
   // Stops every group and the thread; idempotent.
   void stop();
@@ -41,6 +45,7 @@ class RuleRunner {
   RuleRunner() = default;
   void hand_over(std::vector<rules::GroupSpec> groups, rules::RuleManagerOptions options);
   void end_warmup();
+  void deliver_landed();
 
   std::unique_ptr<rules::AlertStateStore> store_;
   EventLoop loop_{real_clock()};
@@ -50,6 +55,7 @@ class RuleRunner {
   std::mutex mu_;
   bool warm_ = false;
   std::optional<std::pair<std::vector<rules::GroupSpec>, rules::RuleManagerOptions>> waiting_;
+  std::vector<std::shared_ptr<const std::vector<std::string>>> landed_;  // not yet delivered
 };
 
 }  // namespace vitals

@@ -1,5 +1,6 @@
 #include "agent/expose/target_series.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <span>
@@ -139,6 +140,13 @@ void for_each_probe_series(const ProbeView& probe, const TargetSampleSink& sink)
 
 void for_each_agent_series(const AgentSnapshot& snapshot, const TargetSampleSink& sink) {
   sink(kVantage, {}, snapshot.vantage_degraded ? 1 : 0);
+}
+
+std::vector<std::string> target_family_names() {
+  std::vector<std::string> names;
+  for (const TargetFamily* family : kFamilies) names.emplace_back(family->name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void write_target_series(Exposition& out, const AgentSnapshot& snapshot) {

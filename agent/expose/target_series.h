@@ -5,7 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "agent/expose/exposition.h"
 #include "agent/state/views.h"
@@ -40,6 +42,9 @@ void for_each_service_series(const ServiceView& service, const TargetSampleSink&
 void for_each_probe_series(const ProbeView& probe, const TargetSampleSink& sink);
 // vitals_vantage_degraded: the agent's own, not a target's.
 void for_each_agent_series(const AgentSnapshot& snapshot, const TargetSampleSink& sink);
+
+// Every family's name, sorted.
+std::vector<std::string> target_family_names();
 
 // Appends every target family to `out`, each once with HELP and TYPE gauge (a family with no
 // samples is left out), samples in config order. Pure: reads only its arguments.

@@ -34,7 +34,10 @@ class TargetIngester::Collector final : public ExpositionVisitor {
 
 TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
                                std::uint64_t sample_limit)
-    : window_(window), target_labels_(std::move(target_labels)), sample_limit_(sample_limit) {}
+    : window_(window),
+      target_labels_(std::move(target_labels)),
+      sample_limit_(sample_limit),
+      names_{"scrape_duration_seconds", "scrape_samples_scraped", "up"} {}
 
 SeriesRef TargetIngester::series_at(std::size_t position, std::uint64_t hash,
                                     const ParsedSample& sample) {
@@ -75,7 +78,20 @@ SeriesRef TargetIngester::series_for(std::uint64_t hash, const ParsedSample& sam
   auto ref = window_.get_or_create(std::move(labels));
   if (!ref) return 0;
   refs_.emplace(hash, *ref);
+  note_name(sample.name);
   return *ref;
+}
+
+void TargetIngester::note_name(std::string_view name) {
+  auto at = std::lower_bound(names_.begin(), names_.end(), name);
+  if (at != names_.end() && *at == name) return;
+  names_.emplace(at, name);
+  shared_names_.reset();
+}
+
+std::shared_ptr<const std::vector<std::string>> TargetIngester::metric_names() {
+  if (!shared_names_) shared_names_ = std::make_shared<const std::vector<std::string>>(names_);
+  return shared_names_;
 }
 
 IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat format,
@@ -109,6 +125,7 @@ IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat for
     last_scraped_ = std::move(current);
   }
   write_report(scrape_ms, true, took, outcome.samples);
+  outcome.metric_names = metric_names();
   return outcome;
 }
 
@@ -116,7 +133,7 @@ IngestOutcome TargetIngester::fail(std::string error, std::int64_t scrape_ms, Du
   mark_vanished({}, scrape_ms);
   last_scraped_.clear();
   write_report(scrape_ms, false, took, 0);
-  return IngestOutcome{.up = false, .error = std::move(error)};
+  return IngestOutcome{.up = false, .error = std::move(error), .metric_names = metric_names()};
 }
 
 // The window removed a series that sat idle past retention: the next scrape that has it makes

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,9 @@ struct IngestOutcome {
   std::string error{};       // why the scrape failed; empty when up
   std::size_t samples = 0;   // scraped and accepted
   std::size_t rejected = 0;  // out of order or duplicate
+  // Every metric name the target has had (sorted, shared until a new one appears): what rules
+  // reading them may want to look at again.
+  std::shared_ptr<const std::vector<std::string>> metric_names{};
 };
 
 // Not thread-safe: one scrape of a target at a time, which the scheduler guarantees; any
@@ -62,6 +66,8 @@ class TargetIngester {
   void append_report(std::string_view name, std::int64_t t_ms, double value);
   void mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms);
   void forget(SeriesRef ref);
+  void note_name(std::string_view name);
+  std::shared_ptr<const std::vector<std::string>> metric_names();
 
   SampleWindow& window_;
   const LabelPairs target_labels_;
@@ -71,6 +77,8 @@ class TargetIngester {
   bool same_order_ = false;                            // this body so far matches in_order_
   std::vector<SeriesRef> last_scraped_;                // sorted
   std::unordered_map<std::string, SeriesRef> report_refs_;
+  std::vector<std::string> names_;                                // sorted
+  std::shared_ptr<const std::vector<std::string>> shared_names_;  // null when names_ changed
 };
 
 }  // namespace vitals

@@ -96,8 +96,9 @@ void TargetRecorder::end(const Written& written, std::int64_t t_ms) {
   for (const auto& [key, ref] : written.refs) window_.mark_stale(ref, t_ms);
 }
 
-RecordingQueue::RecordingQueue(TargetRecorder& recorder, Executor& executor, const Clock& clock)
-    : recorder_(recorder), executor_(executor), clock_(clock) {}
+RecordingQueue::RecordingQueue(TargetRecorder& recorder, Executor& executor, const Clock& clock,
+                               std::function<void()> recorded)
+    : recorder_(recorder), executor_(executor), clock_(clock), recorded_(std::move(recorded)) {}
 
 void RecordingQueue::offer(std::shared_ptr<const AgentSnapshot> snapshot) {
   {
@@ -129,6 +130,7 @@ void RecordingQueue::record_pending() {
         std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch());
     last_ms_ = std::max(last_ms_, static_cast<std::int64_t>(now.count()));
     recorder_.record(*snapshot, last_ms_);
+    if (recorded_) recorded_();
   }
 }
 

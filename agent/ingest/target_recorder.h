@@ -59,7 +59,9 @@ class TargetRecorder {
 // or later). Thread-safe; the executor must finish its tasks before this is destroyed.
 class RecordingQueue {
  public:
-  RecordingQueue(TargetRecorder& recorder, Executor& executor, const Clock& clock);
+  // `recorded` (may be empty) runs after each snapshot is in the window, on the executor.
+  RecordingQueue(TargetRecorder& recorder, Executor& executor, const Clock& clock,
+                 std::function<void()> recorded = {});
   void offer(std::shared_ptr<const AgentSnapshot> snapshot) EXCLUDES(mu_);
 
  private:
@@ -68,6 +70,7 @@ class RecordingQueue {
   TargetRecorder& recorder_;
   Executor& executor_;
   const Clock& clock_;
+  const std::function<void()> recorded_;
   Mutex mu_;
   std::shared_ptr<const AgentSnapshot> pending_ GUARDED_BY(mu_);
   bool running_ GUARDED_BY(mu_) = false;  // a task is queued or running

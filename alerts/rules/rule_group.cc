@@ -56,6 +56,7 @@ RuleGroup::RuleGroup(GroupSpec spec, std::int64_t default_interval_ms, SampleWin
       auto& recording = std::get<RecordingRuleSpec>(rule.spec.rule);
       recording = with_group_labels(recording, spec_.labels);
     }
+    if (rule.spec.parsed) reads_.merge(promql::MetricNames::read_by(*rule.spec.parsed));
     rules_.push_back(std::move(rule));
   }
   publish_status(0, 0);
@@ -145,8 +146,9 @@ void RuleGroup::evaluate(std::int64_t t_ms, const TemplateContext& context) {
       rule.status.alerts = rule.alerting->active();
     }
   }
-  publish_status(
-      t_ms, std::chrono::duration<double>(std::chrono::steady_clock::now() - group_start).count());
+  last_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - group_start).count();
+  publish_status(t_ms, last_seconds_);
 }
 
 std::vector<DueAlert> RuleGroup::take_due(std::int64_t t_ms, std::int64_t resend_delay_ms) {

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "agent/store/sample_window.h"
 #include "alerts/promql/engine.h"
+#include "alerts/promql/metric_names.h"
 #include "alerts/rules/alerting_rule.h"
 #include "alerts/rules/rule_file.h"
 #include "vitals/common/mutex.h"
@@ -68,10 +70,14 @@ class RuleGroup {
   std::int64_t interval_ms() const { return interval_ms_; }
   // "file;name": what identifies the group across reloads and restarts.
   std::string key() const;
+  // Whether new samples of any of `names` (sorted) may change what the group computes.
+  bool reads_any_of(std::span<const std::string> names) const { return reads_.any_of(names); }
 
   // Evaluates every rule at t_ms (less the group's query_offset). `elapsed` measures evaluation
   // time (a real clock's steady time in the agent; anything monotonic in tests).
   void evaluate(std::int64_t t_ms, const TemplateContext& context);
+  // How long the last evaluate() took, in seconds.
+  double last_evaluation_seconds() const { return last_seconds_; }
   // The scheduler skipped `count` evaluation times (the group fell behind).
   void count_missed(std::uint64_t count) EXCLUDES(status_mu_);
   // The alerts to send after the last evaluation (see AlertingRule::take_due).
@@ -98,12 +104,14 @@ class RuleGroup {
 
   std::uint64_t evaluations_ = 0;
   std::uint64_t missed_ = 0;
+  double last_seconds_ = 0;
 
   GroupSpec spec_;
   std::int64_t interval_ms_;
   SampleWindow& window_;
   promql::Engine engine_;
   std::vector<Rule> rules_;
+  promql::MetricNames reads_;
 
   mutable Mutex status_mu_;
   std::shared_ptr<const GroupStatus> status_ GUARDED_BY(status_mu_);

@@ -43,16 +43,33 @@ void RuleManager::arm(Running& running) {
                                   [this, alive, target = &running] {
                                     auto still = alive.lock();
                                     if (!still || !*still) return;
-                                    evaluate(*target);
+                                    tick(*target);
                                   });
 }
 
 // One evaluation at its scheduled time; a group that fell behind (the loop was busy longer than
 // an interval) skips the missed times, as Prometheus does.
-void RuleManager::evaluate(Running& running) {
+void RuleManager::tick(Running& running) {
   RuleGroup& group = *running.group;
   const std::int64_t t = running.next_ms;
+  if (t > running.last_ms) evaluate(running, t);
+  running.next_ms = next_evaluation(group, std::max(t, now_ms()));
+  const std::int64_t skipped = (running.next_ms - t) / group.interval_ms() - 1;
+  group.count_missed(static_cast<std::uint64_t>(std::max<std::int64_t>(skipped, 0)));
+  arm(running);
+}
+
+void RuleManager::evaluate_early(Running& running) {
+  running.early_timer = 0;
+  const std::int64_t t = std::max(now_ms(), running.last_ms + 1);
+  running.last_early_ms = t;
+  evaluate(running, t);
+}
+
+void RuleManager::evaluate(Running& running, std::int64_t t) {
+  RuleGroup& group = *running.group;
   group.evaluate(t, options_.context);
+  running.last_ms = t;
   // An evaluation's working set (decoded samples, intermediate vectors) is freed by now, but
   // malloc keeps the pages; without this the agent's resident memory stays at the largest
   // group's high-water mark, about as much again as the window itself.
@@ -65,10 +82,37 @@ void RuleManager::evaluate(Running& running) {
                  {{"group", group.spec().name}, {"reason", to_string(saved.error())}});
     }
   }
-  running.next_ms = next_evaluation(group, std::max(t, now_ms()));
-  const std::int64_t skipped = (running.next_ms - t) / group.interval_ms() - 1;
-  group.count_missed(static_cast<std::uint64_t>(std::max<std::int64_t>(skipped, 0)));
-  arm(running);
+}
+
+void RuleManager::data_landed(std::span<const std::string> names) {
+  const std::int64_t now = now_ms();
+  for (auto& running : running_) {
+    const RuleGroup& group = *running->group;
+    // A pending early evaluation will see these samples too.
+    if (running->early_timer != 0 || group.spec().query_offset_ms > 0) continue;
+    if (!group.reads_any_of(names)) continue;
+    const std::int64_t wait_ms =
+        std::max<std::int64_t>(0, running->last_early_ms + early_gap_ms(group) - now);
+    std::weak_ptr<bool> alive = alive_;
+    running->early_timer = loop_.add_timer(loop_.clock().now() + std::chrono::milliseconds(wait_ms),
+                                           [this, alive, target = running.get()] {
+                                             auto still = alive.lock();
+                                             if (!still || !*still) return;
+                                             evaluate_early(*target);
+                                           });
+  }
+}
+
+std::int64_t RuleManager::early_gap_ms(const RuleGroup& group) {
+  const auto costly =
+      static_cast<std::int64_t>(group.last_evaluation_seconds() * 1000 / kEarlyCostShare);
+  return std::min(group.interval_ms() / kEarlyPerInterval, std::max(kMinEarlyGapMs, costly));
+}
+
+void RuleManager::cancel_timers(Running& running) {
+  loop_.cancel(running.timer);
+  if (running.early_timer != 0) loop_.cancel(running.early_timer);
+  running.early_timer = 0;
 }
 
 void RuleManager::restore_from_store(RuleGroup& group) {
@@ -93,7 +137,7 @@ void RuleManager::apply(std::vector<GroupSpec> groups, RuleManagerOptions option
   options_ = std::move(options);
   std::map<std::string, std::unique_ptr<Running>> previous;
   for (auto& running : running_) {
-    loop_.cancel(running->timer);
+    cancel_timers(*running);
     previous[running->group->key()] = std::move(running);
   }
   running_.clear();
@@ -108,6 +152,8 @@ void RuleManager::apply(std::vector<GroupSpec> groups, RuleManagerOptions option
       for (auto& [rule, alerts] : old->second->group->alert_states()) {
         running->group->restore(rule, std::move(alerts));
       }
+      running->last_ms = old->second->last_ms;
+      running->last_early_ms = old->second->last_early_ms;
     } else {
       restore_from_store(*running->group);
     }
@@ -127,7 +173,7 @@ void RuleManager::apply(std::vector<GroupSpec> groups, RuleManagerOptions option
 }
 
 void RuleManager::clear() {
-  for (auto& running : running_) loop_.cancel(running->timer);
+  for (auto& running : running_) cancel_timers(*running);
   {
     MutexLock lock(mu_);
     groups_.clear();

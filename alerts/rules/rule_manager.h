@@ -3,11 +3,20 @@
 // alerts due for sending handed to a sink after each evaluation, alert state saved to the
 // store and put back at start (with the for-state grace period), and carried over when a
 // reload keeps a group.
+//
+// A group also evaluates as soon as a scrape feeding it lands (data_landed()), so an alert does
+// not wait up to an interval for the next tick. Such an early evaluation is an ordinary one at
+// the time it runs: it sees exactly the samples up to that time, as promtool's would at that
+// time, so rule semantics (for, keep_firing_for, staleness, recorded series) are Prometheus'.
+// Two bounds keep it cheap and honest: a group evaluates early at most kEarlyPerInterval times
+// an interval, and never when it has a query_offset (whose point is to wait for late samples).
+// A tick whose time an early evaluation already passed is skipped: it would see nothing new.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +40,10 @@ using AlertSink = std::function<void(const std::string& group, std::vector<DueAl
 
 class RuleManager {
  public:
+  static constexpr std::int64_t kEarlyPerInterval = 4;
+  static constexpr std::int64_t kMinEarlyGapMs = 1000;
+  static constexpr double kEarlyCostShare = 0.01;
+
   // `store` may be null (nothing kept across restarts). Everything but status() runs on the
   // loop's thread; the loop, window and store must outlive the manager.
   RuleManager(EventLoop& loop, SampleWindow& window, AlertStateStore* store, AlertSink sink);
@@ -43,6 +56,8 @@ class RuleManager {
   void apply(std::vector<GroupSpec> groups, RuleManagerOptions options);
   // Stops every group.
   void clear();
+  // Samples of `names` (sorted) were just appended to the window.
+  void data_landed(std::span<const std::string> names);
 
   // Thread-safe: every group's last status, in file and group order.
   GroupStatuses status() const EXCLUDES(mu_);
@@ -51,13 +66,20 @@ class RuleManager {
   struct Running {
     std::unique_ptr<RuleGroup> group;
     EventLoop::TimerId timer = 0;
-    std::int64_t next_ms = 0;
+    std::int64_t next_ms = 0;            // the next tick
+    std::int64_t last_ms = 0;            // the last evaluation's time, tick or early
+    EventLoop::TimerId early_timer = 0;  // an early evaluation waiting to run
+    std::int64_t last_early_ms = 0;
   };
 
   std::int64_t now_ms() const;
   std::int64_t next_evaluation(const RuleGroup& group, std::int64_t after_ms) const;
   void arm(Running& running);
-  void evaluate(Running& running);
+  void tick(Running& running);
+  void evaluate_early(Running& running);
+  void evaluate(Running& running, std::int64_t t);
+  void cancel_timers(Running& running);
+  static std::int64_t early_gap_ms(const RuleGroup& group);
   void restore_from_store(RuleGroup& group);
 
   EventLoop& loop_;

@@ -45,15 +45,17 @@ class World {
         }) {}
 
   // The agent's configuration: one webhook receiver at `hook`, with these route timers.
-  std::string config(TempDir& dir, const std::string& hook, const std::string& repeat_interval) {
+  std::string config(TempDir& dir, const std::string& hook, const std::string& repeat_interval,
+                     const std::string& evaluation_interval = "1s") {
     dir.write_file("rules.yml", kRules);
     const std::string base = "http://127.0.0.1:" + std::to_string(server_.port());
     return dir.write_file(
         "vitals.yml",
-        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-        "services:\n"
-        "  - name: feed\n"
-        "    health_url: " +
+        "global: {scrape_interval: 1s, evaluation_interval: " + evaluation_interval +
+            "}\n"
+            "services:\n"
+            "  - name: feed\n"
+            "    health_url: " +
             base +
             "/feed/health\n"
             "  - name: cards\n"
@@ -155,6 +157,27 @@ TEST_CASE("a fault pages once, repeats after repeat_interval, and resolves") {
   CHECK(
       sample_value(sent, "vitals_notifications_sent_total", {{"receiver", "oncall"}}).value_or(0) >=
       3);
+}
+
+// With an hour between the rules' ticks, only evaluating as the scrape lands can page in time.
+TEST_CASE("an alert pages as soon as the scrape showing it lands, not at the next evaluation") {
+  World world;
+  RecordingServer hook;
+  TempDir dir;
+  Agent agent =
+      start_agent(world.config(dir, hook.url("/hook"), "1h", "1h"), dir.file("vitals.db"));
+  world.cards_failing = true;  // a scraped metric
+  std::vector<RecordedRequest> got = wait_requests(hook, 0);
+  CHECK(alertname_of(body_of(got[0])) == "CardsFailing");
+
+  world.feed_up = false;  // a health check, which the agent records as its own series
+  bool feed_paged = false;
+  for (std::size_t seen = got.size(); !feed_paged;) {
+    got = wait_requests(hook, seen);
+    seen = got.size();
+    feed_paged = alertname_of(body_of(got.back())) == "FeedDown";
+  }
+  CHECK(feed_paged);
 }
 
 TEST_CASE("a silence keeps a firing alert quiet until it expires, and an ack stops its repeats") {

@@ -37,7 +37,9 @@ struct World {
   std::vector<DueAlert> sent;
   std::unique_ptr<RuleManager> manager;
 
-  World(vitals::testing::FakeClock& c, const std::string& store_path) : clock(c) {
+  World(vitals::testing::FakeClock& c, const std::string& store_path,
+        std::string_view rules = kRules)
+      : clock(c) {
     window = vitals::SampleWindow::create(clock, {.maintenance_interval = {}});
     auto opened = vitals::rules::AlertStateStore::open(store_path);
     REQUIRE_MESSAGE(opened, vitals::testing::why(opened));
@@ -46,20 +48,24 @@ struct World {
         loop, *window, store.get(), [this](const std::string&, std::vector<DueAlert> alerts) {
           for (DueAlert& due : alerts) sent.push_back(std::move(due));
         });
-    auto groups = vitals::rules::parse_rule_file(kRules, "rules.yml");
+    auto groups = vitals::rules::parse_rule_file(rules, "rules.yml");
     REQUIRE_MESSAGE(groups, vitals::testing::why(groups));
     manager->apply(std::move(*groups), {});
   }
 
-  // Keeps `up` at 0 every second for `d`, running the rules as their times come.
-  void run(std::chrono::seconds d) {
-    auto ref = window->get_or_create({{"__name__", "up"}, {"job", "api"}});
-    REQUIRE(ref);
+  // Keeps `up` at `value` every second for `d`, running the rules as their times come.
+  void run(std::chrono::seconds d, double value = 0) {
     for (auto s = 0s; s < d; s += 1s) {
-      window->append(*ref, ms(clock.wall_now()), 0);
+      set_up(value);
       advance(clock, loop, 1s);
     }
   }
+  void set_up(double value) {
+    auto ref = window->get_or_create({{"__name__", "up"}, {"job", "api"}});
+    REQUIRE(ref);
+    window->append(*ref, ms(clock.wall_now()), value);
+  }
+  std::uint64_t evaluations(std::size_t group) { return manager->status().at(group)->evaluations; }
   vitals::rules::Alert alert() {
     auto status = manager->status();
     REQUIRE(status.size() == 1);
@@ -131,4 +137,59 @@ TEST_CASE(
   CHECK(alert.state == AlertState::Firing);
   CHECK(alert.active_at_ms == active_at);
   CHECK(third.sent.empty());  // sent less than the resend delay ago: not sent as new
+}
+
+namespace {
+
+constexpr std::string_view kEarlyRules = R"(
+groups:
+  - name: reads-up
+    interval: 1h
+    rules:
+      - alert: Down
+        expr: up == 0
+  - name: reads-other
+    interval: 1h
+    rules:
+      - alert: OtherDown
+        expr: other == 0
+  - name: waits-for-late-samples
+    interval: 1h
+    query_offset: 5s
+    rules:
+      - alert: DownLater
+        expr: up == 0
+)";
+
+}  // namespace
+
+TEST_CASE("a group reading samples that just landed evaluates at once, not at its next tick") {
+  vitals::testing::TempDir dir;
+  vitals::testing::FakeClock clock;
+  World w(clock, dir.file("alerts.db"), kEarlyRules);
+  w.run(12s, 1);
+  const std::uint64_t reads_up = w.evaluations(0);
+  const std::uint64_t reads_other = w.evaluations(1);
+  const std::uint64_t offset = w.evaluations(2);
+  REQUIRE(w.sent.empty());
+
+  w.set_up(0);
+  const std::string up[] = {"up"};
+  w.manager->data_landed(up);
+  w.loop.run_until_idle();  // no time passes
+  CHECK(w.evaluations(0) == reads_up + 1);
+  CHECK(w.manager->status()[0]->last_evaluation_ms == ms(clock.wall_now()));
+  REQUIRE(w.sent.size() == 1);
+  CHECK(w.sent[0].alert.labels == vitals::LabelPairs{{"alertname", "Down"}, {"job", "api"}});
+  CHECK(w.evaluations(1) == reads_other);  // it reads nothing that landed
+  CHECK(w.evaluations(2) == offset);       // its query time is 5 s back: nothing new there yet
+
+  // Landings right after are taken together: early evaluations are at least a second apart.
+  w.manager->data_landed(up);
+  w.manager->data_landed(up);
+  w.loop.run_until_idle();
+  CHECK(w.evaluations(0) == reads_up + 1);
+  clock.advance(1s);
+  w.loop.run_until_idle();
+  CHECK(w.evaluations(0) == reads_up + 2);
 }
