@@ -6,7 +6,8 @@
 # Sets on sourcing:
 #   root       the repository (the parent of bench/)
 #   build_dir  BUILD_DIR (build), made absolute under root
-#   agent_bin  $build_dir/bin/vitals-agent
+#   agent_bin  AGENT_BIN (an agent built elsewhere; made absolute), else
+#              $build_dir/bin/vitals-agent
 #   python     PYTHON, else /usr/bin/python3, else python3 on the PATH (empty when none)
 #   clk_tck    clock ticks per second, for cpu_seconds
 #   tmp        a fresh temporary directory, removed on exit
@@ -17,7 +18,8 @@
 # Offers:
 #   require_tools SUFFIX TOOL...  exits 1 with "TOOL not found<SUFFIX>" for the first TOOL missing
 #   raise_fd_limit                raises `ulimit -n` to the hard limit (children inherit it)
-#   build TARGET                  configures build_dir if it has no CMakeCache.txt, builds TARGET
+#   build TARGET                  configures build_dir if it has no CMakeCache.txt, builds TARGET;
+#                                 for vitals-agent with AGENT_BIN set, only checks agent_bin
 #   start [-t SECONDS] NAME PATTERN COMMAND...
 #                                 starts COMMAND, waits (SECONDS, 30) for a stdout line matching
 #                                 PATTERN; sets started_pid and matched (the first group)
@@ -39,7 +41,8 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-build}
 [[ $build_dir = /* ]] || build_dir=$root/$build_dir
-agent_bin=$build_dir/bin/vitals-agent
+agent_bin=${AGENT_BIN:-$build_dir/bin/vitals-agent}
+[[ $agent_bin = /* ]] || agent_bin=$PWD/$agent_bin
 python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3 || true)}
 clk_tck=$(getconf CLK_TCK)
 
@@ -75,6 +78,14 @@ raise_fd_limit() {
 }
 
 build() {
+  # An agent given by AGENT_BIN is used as it is: the build directory may be someone else's.
+  if [[ $1 == vitals-agent && -n ${AGENT_BIN:-} ]]; then
+    [[ -x $agent_bin ]] || {
+      echo "AGENT_BIN: $agent_bin is not an executable file" >&2
+      exit 1
+    }
+    return 0
+  fi
   [[ -f $build_dir/CMakeCache.txt ]] || cmake -S "$root" -B "$build_dir" >&2
   cmake --build "$build_dir" -j"$(nproc)" --target "$1" >&2
 }
