@@ -5,32 +5,79 @@
 
 namespace vitals {
 
-// Collects the body's samples so nothing is appended unless the whole body parses.
+// Collects the body's samples so nothing is appended unless the whole body parses, and the
+// series texts of this body when they differ from the last one's.
 class TargetIngester::Collector final : public ExpositionVisitor {
  public:
   Collector(TargetIngester& owner, std::int64_t scrape_ms) : owner_(owner), scrape_ms_(scrape_ms) {}
 
+  std::string_view expected_series(std::size_t index) const override {
+    return owner_.last_texts_.at(index);
+  }
+
   void on_sample(const ParsedSample& sample) override {
     if (!error_.empty()) return;
-    // Keyed on the text as written: hashing it costs less than joining the parsed labels.
-    const std::uint64_t hash = std::hash<std::string_view>{}(sample.series_text);
-    SeriesRef ref = owner_.series_at(position_++, hash, sample);
+    const std::size_t position = position_++;
+    SeriesRef ref = 0;
+    if (sample.expected) {
+      ref = owner_.in_order_[position].ref;
+    } else {
+      // Keyed on the text as written: hashing it costs less than joining the parsed labels.
+      const std::uint64_t hash = std::hash<std::string_view>{}(sample.series_text);
+      ref = owner_.series_at(position, hash, sample);
+      if (!texts_changed_) {
+        texts_changed_ = true;
+        texts.copy_prefix(owner_.last_texts_, position);
+      }
+    }
     if (ref == 0) {
       error_ = "invalid series " + std::string(sample.name);
       return;
     }
+    if (texts_changed_) texts.push_back(sample.series_text);
     pending.push_back({ref, sample.timestamp_ms.value_or(scrape_ms_), sample.value});
   }
 
   std::vector<Pending> pending;
+  SeriesTexts texts;  // this body's, once one differs from the last body's at its index
+  bool texts_changed() const { return texts_changed_; }
   const std::string& error() const { return error_; }
 
  private:
   TargetIngester& owner_;
   std::int64_t scrape_ms_;
   std::size_t position_ = 0;
+  bool texts_changed_ = false;
   std::string error_;
 };
+
+std::string_view TargetIngester::SeriesTexts::at(std::size_t index) const {
+  if (index >= ends_.size()) return {};
+  const std::size_t begin = index == 0 ? 0 : ends_[index - 1];
+  return std::string_view(chars_).substr(begin, ends_[index] - begin);
+}
+
+void TargetIngester::SeriesTexts::push_back(std::string_view text) {
+  chars_.append(text);
+  ends_.push_back(chars_.size());
+}
+
+void TargetIngester::SeriesTexts::copy_prefix(const SeriesTexts& from, std::size_t count) {
+  count = std::min(count, from.ends_.size());
+  ends_.assign(from.ends_.begin(), from.ends_.begin() + static_cast<std::ptrdiff_t>(count));
+  chars_.assign(from.chars_, 0, count == 0 ? 0 : from.ends_[count - 1]);
+}
+
+void TargetIngester::SeriesTexts::truncate(std::size_t count) {
+  if (count >= ends_.size()) return;
+  ends_.resize(count);
+  chars_.resize(count == 0 ? 0 : ends_[count - 1]);
+}
+
+void TargetIngester::SeriesTexts::clear() {
+  chars_.clear();
+  ends_.clear();
+}
 
 TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
                                std::uint64_t sample_limit)
@@ -96,12 +143,23 @@ std::shared_ptr<const std::vector<std::string>> TargetIngester::metric_names() {
 
 IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat format,
                                      std::int64_t scrape_ms, Duration took) {
+  // Texts read in another format were checked by other rules.
+  if (format != last_format_) last_texts_.clear();
+  last_format_ = format;
   Collector collector(*this, scrape_ms);
   collector.pending.reserve(in_order_.size());
   same_order_ = !last_scraped_.empty();
   auto parsed = parse_exposition(body, format, collector, {.max_samples = sample_limit_});
-  if (!parsed) return fail(parsed.error().message, scrape_ms, took);
-  if (!collector.error().empty()) return fail(collector.error(), scrape_ms, took);
+  if (!parsed || !collector.error().empty()) {
+    // in_order_ may have changed where this body differed; the texts must follow it.
+    if (collector.texts_changed()) last_texts_.clear();
+    return fail(parsed ? collector.error() : parsed.error().message, scrape_ms, took);
+  }
+  if (collector.texts_changed()) {
+    last_texts_ = std::move(collector.texts);
+  } else {
+    last_texts_.truncate(collector.pending.size());
+  }
 
   IngestOutcome outcome{.up = true};
   for (const Pending& p : collector.pending) {
@@ -141,6 +199,7 @@ IngestOutcome TargetIngester::fail(std::string error, std::int64_t scrape_ms, Du
 void TargetIngester::forget(SeriesRef ref) {
   std::erase_if(refs_, [ref](const auto& entry) { return entry.second == ref; });
   in_order_.clear();
+  last_texts_.clear();
   same_order_ = false;
 }
 

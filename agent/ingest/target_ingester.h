@@ -9,7 +9,9 @@
 // series in the same order as last time, so the hash is checked at the same position first,
 // then in a map. Two different series of one target with the same hash (odds of about n^2 /
 // 2^65 for n series) would share one series; a service crafting such a pair can only confuse
-// its own series, which it could do by sending wrong values anyway.
+// its own series, which it could do by sending wrong values anyway. Before any of that, the
+// parser is offered the last body's series text at each index: a line repeating it skips its
+// labels and its hash altogether (most scrapes repeat every series in the same order).
 #pragma once
 
 #include <cstdint>
@@ -55,6 +57,20 @@ class TargetIngester {
   };
   class Collector;
 
+  // The series texts of a body, in its order, packed in one buffer.
+  class SeriesTexts {
+   public:
+    std::string_view at(std::size_t index) const;  // empty past the end
+    void push_back(std::string_view text);
+    void copy_prefix(const SeriesTexts& from, std::size_t count);
+    void truncate(std::size_t count);
+    void clear();
+
+   private:
+    std::string chars_;
+    std::vector<std::size_t> ends_;
+  };
+
   struct KnownSeries {
     std::uint64_t hash = 0;  // of the series text as scraped
     SeriesRef ref = 0;
@@ -74,8 +90,10 @@ class TargetIngester {
   const std::uint64_t sample_limit_;
   std::unordered_map<std::uint64_t, SeriesRef> refs_;  // hash of the series text -> ref
   std::vector<KnownSeries> in_order_;                  // the last body's series, in its order
-  bool same_order_ = false;                            // this body so far matches in_order_
-  std::vector<SeriesRef> last_scraped_;                // sorted
+  SeriesTexts last_texts_;  // in_order_'s texts, for the parser to skip (may be shorter)
+  ExpositionFormat last_format_ = ExpositionFormat::PrometheusText;
+  bool same_order_ = false;              // this body so far matches in_order_
+  std::vector<SeriesRef> last_scraped_;  // sorted
   std::unordered_map<std::string, SeriesRef> report_refs_;
   std::vector<std::string> names_;                                // sorted
   std::shared_ptr<const std::vector<std::string>> shared_names_;  // null when names_ changed

@@ -60,6 +60,8 @@ class ExpositionParser {
   void flush_metadata();
 
   Lexed<void> parse_sample(Cursor cursor);
+  bool take_expected_series(Cursor& cursor, ParsedSample& sample) const;
+  Lexed<void> read_series(Cursor& cursor, ParsedSample& sample);
   Lexed<void> read_text_value(Cursor& cursor, ParsedSample& sample, bool had_labels);
   Lexed<void> read_openmetrics_value(Cursor& cursor, ParsedSample& sample);
   Lexed<void> read_exemplar(Cursor& cursor, ParsedSample& sample);
@@ -255,8 +257,42 @@ void ExpositionParser::flush_metadata() {
   visitor_.on_metadata(family_.name, family_.type, family_.help, family_.unit);
 }
 
+// Most scrapes repeat the last one's series in the same order; comparing a line's start with
+// the series expected there costs a fraction of reading its labels again.
+bool ExpositionParser::take_expected_series(Cursor& cursor, ParsedSample& sample) const {
+  const std::string_view expected = visitor_.expected_series(stats_.samples);
+  const std::string_view rest = cursor.rest();
+  if (expected.empty() || !rest.starts_with(expected)) return false;
+  // The series must end there: a blank follows (only a space in OpenMetrics), and then no '{'
+  // (which would mean the expected series was "name" and this one is "name {…}").
+  std::size_t after = expected.size();
+  auto blank = [&](char c) { return c == ' ' || (text_format() && c == '\t'); };
+  if (after == rest.size() || !blank(rest[after])) return false;
+  while (after < rest.size() && blank(rest[after])) ++after;
+  if (after < rest.size() && rest[after] == '{') return false;
+  Cursor name(expected);
+  sample.name = read_metric_name(name);
+  sample.series_text = rest.substr(0, expected.size());
+  sample.expected = true;
+  cursor.pos += expected.size();
+  return true;
+}
+
 Lexed<void> ExpositionParser::parse_sample(Cursor cursor) {
   ParsedSample sample;
+  if (!take_expected_series(cursor, sample)) {
+    if (auto read = read_series(cursor, sample); !read) return read;
+  }
+  const bool has_labels = sample.series_text.size() != sample.name.size();
+  auto read = text_format() ? read_text_value(cursor, sample, has_labels)
+                            : read_openmetrics_value(cursor, sample);
+  if (!read) return read;
+  if (auto assigned = assign_family(sample); !assigned) return assigned;
+  return visit(sample);
+}
+
+// The name and the labels, if any.
+Lexed<void> ExpositionParser::read_series(Cursor& cursor, ParsedSample& sample) {
   const char* start = cursor.pos;
   sample.name = read_metric_name(cursor);
   const char next = cursor.peek();
@@ -268,19 +304,14 @@ Lexed<void> ExpositionParser::parse_sample(Cursor cursor) {
   }
   const char* series_end = cursor.pos;
   if (text_format()) cursor.skip_blanks();
-  const bool has_labels = cursor.at('{');
-  if (has_labels) {
+  if (cursor.at('{')) {
     auto labels = labels_.read(cursor, format_);
     if (!labels) return tl::unexpected(std::move(labels.error()));
     sample.labels = *labels;
     series_end = cursor.pos;
   }
   sample.series_text = std::string_view(start, static_cast<std::size_t>(series_end - start));
-  auto read = text_format() ? read_text_value(cursor, sample, has_labels)
-                            : read_openmetrics_value(cursor, sample);
-  if (!read) return read;
-  if (auto assigned = assign_family(sample); !assigned) return assigned;
-  return visit(sample);
+  return {};
 }
 
 // value [timestamp], separated by any blanks; the timestamp is integer milliseconds.

@@ -62,6 +62,9 @@ struct ParsedSample {
   double value = 0;
   std::optional<std::int64_t> timestamp_ms{};  // OpenMetrics seconds are converted
   const ParsedExemplar* exemplar = nullptr;    // OpenMetrics only
+  // series_text is what the visitor expected at this index (expected_series): the labels were
+  // not read, and `labels` is empty.
+  bool expected = false;
 };
 
 // Callbacks run on the parsing thread, in the body's order.
@@ -75,6 +78,13 @@ class ExpositionVisitor {
     (void)family, (void)type, (void)help, (void)unit;
   }
   virtual void on_sample(const ParsedSample& sample) = 0;
+  // The series text the visitor expects as the body's `index`-th sample (from 0), such as the
+  // last scrape's at that index; empty for none. It must be a text this parser read in full
+  // before, in the same format: a line starting with it has its labels skipped, not checked.
+  virtual std::string_view expected_series(std::size_t index) const {
+    (void)index;
+    return {};
+  }
 };
 
 struct ParseLimits {

@@ -40,7 +40,15 @@ XorEncoder::XorEncoder(std::size_t expected_bytes) : bytes_(kHeaderBytes, 0) {
 }
 
 std::vector<std::uint8_t> XorEncoder::chunk() const {
-  std::vector<std::uint8_t> copy(bytes_.begin(), bytes_.end());
+  std::vector<std::uint8_t> copy;
+  copy.reserve(size());
+  copy.assign(bytes_.begin(), bytes_.end());
+  if (pending_bits_ > 0) {
+    const std::uint64_t aligned = pending_ << (64 - pending_bits_);
+    for (int i = 0; i < (pending_bits_ + 7) / 8; ++i) {
+      copy.push_back(static_cast<std::uint8_t>(aligned >> (56 - 8 * i)));
+    }
+  }
   copy[0] = static_cast<std::uint8_t>(count_ >> 8);
   copy[1] = static_cast<std::uint8_t>(count_ & 0xff);
   return copy;
@@ -117,27 +125,22 @@ void XorEncoder::write_value(std::uint64_t bits) {
   write_bits(delta >> trailing, significant);
 }
 
-void XorEncoder::write_bit(bool bit) {
-  if (free_bits_ == 0) {
-    bytes_.push_back(0);
-    free_bits_ = 8;
-  }
-  --free_bits_;
-  if (bit) bytes_.back() |= static_cast<std::uint8_t>(1u << free_bits_);
-}
-
 void XorEncoder::write_bits(std::uint64_t value, int count) {
-  while (count > 0) {
-    if (free_bits_ == 0) {
-      bytes_.push_back(0);
-      free_bits_ = 8;
-    }
-    const int take = std::min(count, free_bits_);
-    const auto part = static_cast<unsigned>((value >> (count - take)) & ((1u << take) - 1));
-    free_bits_ -= take;
-    count -= take;
-    bytes_.back() |= static_cast<std::uint8_t>(part << free_bits_);
+  if (count < 64) value &= (std::uint64_t{1} << count) - 1;
+  const int room = 64 - pending_bits_;
+  if (count < room) {
+    pending_ = (pending_ << count) | value;
+    pending_bits_ += count;
+    return;
   }
+  // The word fills up: its last `room` bits are the value's first, the rest waits.
+  const int rest = count - room;
+  const std::uint64_t word = room == 64 ? value : (pending_ << room) | (value >> rest);
+  std::uint8_t out[8];
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(word >> (56 - 8 * i));
+  bytes_.insert(bytes_.end(), out, out + 8);
+  pending_ = rest == 0 ? 0 : value & ((std::uint64_t{1} << rest) - 1);
+  pending_bits_ = rest;
 }
 
 void XorEncoder::write_uvarint(std::uint64_t value) {

@@ -57,20 +57,24 @@ class XorEncoder {
   std::uint16_t num_samples() const { return count_; }
   // A copy of the chunk so far, header included.
   std::vector<std::uint8_t> chunk() const;
-  std::size_t size() const { return bytes_.size(); }
+  std::size_t size() const { return bytes_.size() + (pending_bits_ + 7) / 8; }
   std::int64_t last_t() const { return t_; }
 
  private:
-  void write_bit(bool bit);
-  void write_bits(std::uint64_t value, int count);  // the low `count` bits, high bit first
+  void write_bit(bool bit) { write_bits(bit ? 1 : 0, 1); }
+  void write_bits(std::uint64_t value, int count);  // the low `count` (1-64) bits, high first
   void write_uvarint(std::uint64_t value);
   void write_time(std::int64_t t, std::uint16_t index);
   void write_value(std::uint64_t bits);
 
-  // The header is written by chunk() only: appends then touch just the buffer's tail.
+  // The header is written by chunk() only.
   std::vector<std::uint8_t> bytes_;
+  // The bits not yet in bytes_, the first written highest. An append then touches the encoder
+  // alone, and the buffer (cold memory, in a window of many series) once every 64 bits: writing
+  // each bit into the buffer's last byte cost a cache miss an append, a tenth of ingest CPU.
+  std::uint64_t pending_ = 0;
+  int pending_bits_ = 0;
   std::uint16_t count_ = 0;
-  int free_bits_ = 0;  // unwritten bits left in the last byte
   std::int64_t t_ = 0;
   std::uint64_t value_bits_ = 0;
   std::uint64_t t_delta_ = 0;

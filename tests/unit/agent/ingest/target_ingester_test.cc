@@ -155,3 +155,40 @@ TEST_CASE("a series the window dropped after a long silence comes back on a late
   REQUIRE(samples.size() == 1);
   CHECK(samples[0].value == 4);
 }
+
+TEST_CASE("a line that only starts like the last body's series there is read as a new series") {
+  World w;
+  w.ingester.ingest("m 1\nm_total 1\nn{a=\"1\"} 1\n", ExpositionFormat::PrometheusText, 1000, 1ms);
+  w.ingester.ingest("m {a=\"b\"} 2\nm_total_x 2\nn{a=\"1\"}\t 2\n",
+                    ExpositionFormat::PrometheusText, 2000, 1ms);
+  auto labelled = w.samples_of("m", {eq("a", "b")});
+  REQUIRE(labelled.size() == 1);
+  CHECK(labelled[0].value == 2);
+  CHECK(vitals::is_stale_nan(w.samples_of("m", {eq("a", "")}).back().value));
+  CHECK(w.samples_of("m_total_x").at(0).value == 2);
+  CHECK(w.samples_of("n").back().value == 2);
+}
+
+TEST_CASE("after a body that failed midway, series land on their own refs") {
+  World w;
+  w.ingester.ingest("a 1\nb 1\n", ExpositionFormat::PrometheusText, 1000, 1ms);
+  // c takes b's place in the ingester's order before the body turns out malformed.
+  w.ingester.ingest("a 2\nc 2\nbroken{\n", ExpositionFormat::PrometheusText, 2000, 1ms);
+  w.ingester.ingest("a 3\nb 3\n", ExpositionFormat::PrometheusText, 3000, 1ms);
+  CHECK(w.samples_of("b").back().value == 3);
+  CHECK(w.samples_of("c").empty());
+  w.ingester.ingest("a 4\nc 4\n", ExpositionFormat::PrometheusText, 4000, 1ms);
+  w.ingester.ingest("a 5\nc 5\n", ExpositionFormat::PrometheusText, 5000, 1ms);
+  CHECK(w.samples_of("c").back().value == 5);
+  CHECK(vitals::is_stale_nan(w.samples_of("b").back().value));
+}
+
+TEST_CASE("a target switching between the text format and OpenMetrics keeps its series") {
+  World w;
+  w.ingester.ingest("a{x=\"1\"} 1\n", ExpositionFormat::PrometheusText, 1000, 1ms);
+  w.ingester.ingest("a{x=\"1\"} 2\n# EOF\n", ExpositionFormat::OpenMetrics, 2000, 1ms);
+  w.ingester.ingest("a{x=\"1\"} 3\n", ExpositionFormat::PrometheusText, 3000, 1ms);
+  auto a = w.samples_of("a");
+  REQUIRE(a.size() == 3);
+  CHECK(a[2].value == 3);
+}

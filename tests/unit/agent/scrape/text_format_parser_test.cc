@@ -313,3 +313,61 @@ TEST_CASE("a repeated HELP or TYPE line replaces the earlier one, as Prometheus 
   CHECK(recorder.samples[0].type == MetricType::Gauge);
   CHECK(recorder.samples[1].type == MetricType::Counter);
 }
+
+namespace {
+
+// Expects the series of a previous body at each index, and notes which lines matched.
+class ExpectingVisitor final : public vitals::ExpositionVisitor {
+ public:
+  explicit ExpectingVisitor(std::vector<std::string> expected) : expected_(std::move(expected)) {}
+  std::string_view expected_series(std::size_t index) const override {
+    return index < expected_.size() ? std::string_view(expected_[index]) : std::string_view();
+  }
+  void on_sample(const vitals::ParsedSample& sample) override {
+    seen.push_back({std::string(sample.name), std::string(sample.series_text), sample.expected,
+                    sample.labels.size(), sample.value});
+  }
+  struct Seen {
+    std::string name;
+    std::string series_text;
+    bool expected;
+    std::size_t labels;
+    double value;
+  };
+  std::vector<Seen> seen;
+
+ private:
+  std::vector<std::string> expected_;
+};
+
+}  // namespace
+
+TEST_CASE("a line starting with the series the visitor expects there skips reading its labels") {
+  ExpectingVisitor visitor({R"(a{x="1"})", "b", "c", R"(d{y="2"})"});
+  auto parsed = vitals::parse_exposition(
+      "# TYPE a counter\na{x=\"1\"}  5 1000\nb {z=\"3\"} 6\nc_total 7\nd{y=\"2\"}\t8\n",
+      ExpositionFormat::PrometheusText, visitor);
+  REQUIRE_MESSAGE(parsed, vitals::testing::why(parsed));
+  REQUIRE(visitor.seen.size() == 4);
+  CHECK(visitor.seen[0].expected);
+  CHECK(visitor.seen[0].name == "a");
+  CHECK(visitor.seen[0].series_text == R"(a{x="1"})");
+  CHECK(visitor.seen[0].labels == 0);
+  CHECK(visitor.seen[0].value == 5);
+  CHECK_FALSE(visitor.seen[1].expected);  // "b" then labels: another series
+  CHECK(visitor.seen[1].labels == 1);
+  CHECK_FALSE(visitor.seen[2].expected);  // a longer name
+  CHECK(visitor.seen[2].name == "c_total");
+  CHECK(visitor.seen[3].expected);
+  CHECK(visitor.seen[3].value == 8);
+}
+
+TEST_CASE("an expected series still needs a valid value after it") {
+  ExpectingVisitor visitor({"a"});
+  auto parsed = vitals::parse_exposition("a x\n", ExpositionFormat::PrometheusText, visitor);
+  REQUIRE_FALSE(parsed);
+  CHECK(parsed.error().message == R"(line 1: invalid value "x")");
+  ExpectingVisitor openmetrics({"a"});
+  parsed = vitals::parse_exposition("a\t1\n# EOF\n", ExpositionFormat::OpenMetrics, openmetrics);
+  CHECK_FALSE(parsed);  // OpenMetrics separates with one space only
+}
