@@ -21,6 +21,7 @@
 #include "agent/notify/notifier.h"
 #include "agent/rule_runner.h"
 #include "agent/schedule/scheduler.h"
+#include "agent/state/dependencies.h"
 #include "agent/store/history_store.h"
 #include "agent/store/sample_window.h"
 #include "agent/watch/target_set.h"
@@ -100,45 +101,6 @@ void log_due_alerts(const std::string& group, const std::vector<rules::DueAlert>
                             {"alertname", name},
                             {"state", std::string(rules::to_string(due.alert.state))}});
   }
-}
-
-// Which targets each target depends on (depends_on), by name.
-using Dependencies = std::map<std::string, std::vector<std::string>>;
-
-std::shared_ptr<const Dependencies> dependencies_of(const Config& config) {
-  auto out = std::make_shared<Dependencies>();
-  for (const ServiceConfig& s : config.services) (*out)[s.name] = s.depends_on;
-  for (const ProbeConfig& p : config.probes) (*out)[p.name] = p.depends_on;
-  return out;
-}
-
-bool target_down(const AgentSnapshot& snapshot, const std::string& name) {
-  if (const ServiceView* service = snapshot.service(name)) {
-    return service->status == "unhealthy" || service->status == "unreachable";
-  }
-  const ProbeView* probe = snapshot.probe(name);
-  return probe != nullptr && probe->last && !probe->last->success;
-}
-
-// Why an alert about a service or probe (its `service` / `probe` label) is suppressed: a target
-// it depends on is down, or for a probe, the agent's own network looks down.
-std::optional<std::string> suppression_reason(const AgentSnapshot& snapshot,
-                                              const Dependencies& dependencies,
-                                              const LabelPairs& labels) {
-  for (const LabelPair& label : labels) {
-    if (label.name != "service" && label.name != "probe") continue;
-    if (label.name == "probe" && snapshot.vantage_degraded && snapshot.probe(label.value)) {
-      return "most probes fail at once: the agent's own network is suspect";
-    }
-    auto found = dependencies.find(label.value);
-    if (found == dependencies.end()) continue;
-    for (const std::string& dependency : found->second) {
-      if (target_down(snapshot, dependency)) {
-        return label.value + " depends on " + dependency + ", which is down";
-      }
-    }
-  }
-  return std::nullopt;
 }
 
 // How long rules wait for every target's first report after a start: the longest interval
@@ -347,7 +309,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
                           std::lock_guard<std::mutex> lock(raw->dependencies_mu);
                           dependencies = raw->dependencies;
                         }
-                        return suppression_reason(*raw->targets->snapshot(), *dependencies, labels);
+                        return suppression_reason(*raw->targets->snapshot(), *dependencies, labels,
+                                                  real_clock().wall_now());
                       });
   if (!notifier) return tl::unexpected(notifier.error());
   impl->notifier = std::move(*notifier);

@@ -60,15 +60,19 @@ void RuleRunner::observe(const AgentSnapshot& snapshot) {
 
 void RuleRunner::data_landed(std::shared_ptr<const std::vector<std::string>> names) {
   if (!names || names->empty()) return;
+  // Most landings concern no rule: they cost the caller this check and nothing more.
+  auto reads = manager_->early_reads();
+  if (!reads || !reads->any_of(*names)) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!warm_) return;
     // A target's list is shared from scrape to scrape: the same one often lands again first.
     if (std::find(landed_.begin(), landed_.end(), names) != landed_.end()) return;
     landed_.push_back(std::move(names));
-    if (landed_.size() > 1) return;  // the task posted for the first one takes this one too
+    if (landed_.size() > 1) return;  // the delivery on its way takes this one too
   }
-  loop_.post([this] { deliver_landed(); });
+  // Landings within kLandingBatch share one wake-up of the rules thread: at a thousand targets,
+  // a wake-up each would cost more than the evaluations they lead to.
+  loop_.add_timer(loop_.clock().now() + kLandingBatch, [this] { deliver_landed(); });
 }
 
 // On the rules thread.

@@ -21,6 +21,8 @@ namespace vitals {
 
 class RuleRunner {
  public:
+  static constexpr Duration kLandingBatch = std::chrono::milliseconds(10);
+
   // Opens the state file (creating it) and starts the thread; no rule runs before apply().
   static Result<std::unique_ptr<RuleRunner>> start(SampleWindow& window,
                                                    const std::string& state_path,

@@ -35,6 +35,7 @@ std::vector<StateChange> ProbeTracker::observe(const ProbeResult& result, WallTi
   std::vector<StateChange> changes;
   if (flipped) {
     if (!view_->last || view_->last->success != result.success) next->since = at;
+    if (view_->last && !view_->last->success && result.success) next->back_since = at;
     changes.push_back(StateChange{.target = next->name,
                                   .kind = "probe",
                                   .at = at,

@@ -27,6 +27,10 @@ std::vector<StateChange> ServiceTracker::observe(const HealthObservation& seen, 
   }
   if (next->status != view_->status) {
     next->since = at;
+    auto down = [](const std::string& status) {
+      return status == "unhealthy" || status == "unreachable";
+    };
+    if (down(view_->status) && !down(next->status)) next->back_since = at;
     changes.insert(changes.begin(), StateChange{.target = next->name,
                                                 .kind = "service",
                                                 .at = at,

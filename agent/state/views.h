@@ -38,8 +38,9 @@ struct ServiceView {
   std::vector<CheckView> checks{};             // ordered by name
   std::optional<WallTime> last_scrape{};
   double scrape_duration_seconds = 0;
-  WallTime since{};         // when status last changed
-  bool suppressed = false;  // a dependency is down (depends_on)
+  WallTime since{};                      // when status last changed
+  std::optional<WallTime> back_since{};  // when it last came back from unhealthy or unreachable
+  bool suppressed = false;               // a dependency is down (depends_on)
 
   // 1 healthy, 0.5 degraded, 0 unhealthy or unreachable; none while unknown.
   std::optional<double> health_value() const;
@@ -52,8 +53,9 @@ struct ProbeView {
   LabelMap labels{};
   std::optional<ProbeResult> last{};  // none until the first run finished
   std::optional<WallTime> last_run{};
-  WallTime since{};         // when success last flipped
-  bool suppressed = false;  // a dependency is down, or the vantage point is suspect
+  WallTime since{};                      // when success last flipped
+  std::optional<WallTime> back_since{};  // when it last succeeded again after failing
+  bool suppressed = false;               // a dependency is down, or the vantage point is suspect
 };
 
 struct AgentSnapshot {

@@ -72,6 +72,7 @@ class RuleGroup {
   std::string key() const;
   // Whether new samples of any of `names` (sorted) may change what the group computes.
   bool reads_any_of(std::span<const std::string> names) const { return reads_.any_of(names); }
+  const promql::MetricNames& reads() const { return reads_; }
 
   // Evaluates every rule at t_ms (less the group's query_offset). `elapsed` measures evaluation
   // time (a real clock's steady time in the agent; anything monotonic in tests).

@@ -169,7 +169,12 @@ void RuleManager::apply(std::vector<GroupSpec> groups, RuleManagerOptions option
   }
   MutexLock lock(mu_);
   groups_.clear();
-  for (const auto& running : running_) groups_.push_back(running->group.get());
+  auto reads = std::make_shared<promql::MetricNames>();
+  for (const auto& running : running_) {
+    groups_.push_back(running->group.get());
+    if (running->group->spec().query_offset_ms == 0) reads->merge(running->group->reads());
+  }
+  early_reads_ = running_.empty() ? nullptr : std::move(reads);
 }
 
 void RuleManager::clear() {
@@ -177,8 +182,14 @@ void RuleManager::clear() {
   {
     MutexLock lock(mu_);
     groups_.clear();
+    early_reads_.reset();
   }
   running_.clear();
+}
+
+std::shared_ptr<const promql::MetricNames> RuleManager::early_reads() const {
+  MutexLock lock(mu_);
+  return early_reads_;
 }
 
 GroupStatuses RuleManager::status() const {

@@ -61,6 +61,8 @@ class RuleManager {
 
   // Thread-safe: every group's last status, in file and group order.
   GroupStatuses status() const EXCLUDES(mu_);
+  // Thread-safe: the names whose landing data_landed() acts on (null: none).
+  std::shared_ptr<const promql::MetricNames> early_reads() const EXCLUDES(mu_);
 
  private:
   struct Running {
@@ -92,6 +94,7 @@ class RuleManager {
 
   mutable Mutex mu_;
   std::vector<const RuleGroup*> groups_ GUARDED_BY(mu_);  // for status()
+  std::shared_ptr<const promql::MetricNames> early_reads_ GUARDED_BY(mu_);
 };
 
 }  // namespace vitals::rules

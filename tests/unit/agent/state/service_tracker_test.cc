@@ -97,3 +97,15 @@ TEST_CASE("suppression changes the view without touching its state") {
   CHECK(tracker.view()->suppressed);
   CHECK_FALSE(before->suppressed);  // earlier snapshots are immutable
 }
+
+TEST_CASE("a service coming back from unhealthy or unreachable notes when, and only then") {
+  ServiceTracker tracker(cards());
+  tracker.observe(answered("healthy", {}), kT0);
+  tracker.observe(answered("degraded", {}), kT0 + 1s);
+  CHECK_FALSE(tracker.view()->back_since);
+  tracker.observe(answered("unhealthy", {}), kT0 + 2s);
+  tracker.observe(answered("degraded", {}), kT0 + 3s);
+  CHECK(tracker.view()->back_since == kT0 + 3s);
+  tracker.observe(answered("healthy", {}), kT0 + 4s);
+  CHECK(tracker.view()->back_since == kT0 + 3s);
+}

@@ -158,7 +158,7 @@ groups:
     query_offset: 5s
     rules:
       - alert: DownLater
-        expr: up == 0
+        expr: up == 0 or late == 0
 )";
 
 }  // namespace
@@ -183,6 +183,14 @@ TEST_CASE("a group reading samples that just landed evaluates at once, not at it
   CHECK(w.sent[0].alert.labels == vitals::LabelPairs{{"alertname", "Down"}, {"job", "api"}});
   CHECK(w.evaluations(1) == reads_other);  // it reads nothing that landed
   CHECK(w.evaluations(2) == offset);       // its query time is 5 s back: nothing new there yet
+
+  // What the manager asks callers to report: no name only an offset group reads.
+  const std::string late[] = {"late"};
+  const std::string other[] = {"other"};
+  REQUIRE(w.manager->early_reads());
+  CHECK(w.manager->early_reads()->any_of(up));
+  CHECK(w.manager->early_reads()->any_of(other));
+  CHECK_FALSE(w.manager->early_reads()->any_of(late));
 
   // Landings right after are taken together: early evaluations are at least a second apart.
   w.manager->data_landed(up);
