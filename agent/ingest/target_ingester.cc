@@ -1,9 +1,17 @@
 #include "agent/ingest/target_ingester.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 
 namespace vitals {
+namespace {
+
+// The series every scrape adds, by TargetIngester::ReportSeries.
+constexpr std::array<std::string_view, 3> kReportNames{"up", "scrape_duration_seconds",
+                                                       "scrape_samples_scraped"};
+
+}  // namespace
 
 // Collects the body's samples so nothing is appended unless the whole body parses, and the
 // series texts of this body when they differ from the last one's.
@@ -84,7 +92,9 @@ TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
     : window_(window),
       target_labels_(std::move(target_labels)),
       sample_limit_(sample_limit),
-      names_{"scrape_duration_seconds", "scrape_samples_scraped", "up"} {}
+      names_(kReportNames.begin(), kReportNames.end()) {
+  std::sort(names_.begin(), names_.end());
+}
 
 SeriesRef TargetIngester::series_at(std::size_t position, std::uint64_t hash,
                                     const ParsedSample& sample) {
@@ -211,21 +221,21 @@ void TargetIngester::mark_vanished(const std::vector<SeriesRef>& current, std::i
 }
 
 void TargetIngester::write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples) {
-  append_report("up", t_ms, up ? 1 : 0);
-  append_report("scrape_duration_seconds", t_ms, std::chrono::duration<double>(took).count());
-  append_report("scrape_samples_scraped", t_ms, static_cast<double>(samples));
+  append_report(ReportSeries::Up, t_ms, up ? 1 : 0);
+  append_report(ReportSeries::Duration, t_ms, std::chrono::duration<double>(took).count());
+  append_report(ReportSeries::Samples, t_ms, static_cast<double>(samples));
 }
 
-void TargetIngester::append_report(std::string_view name, std::int64_t t_ms, double value) {
-  auto it = report_refs_.find(std::string(name));
-  if (it == report_refs_.end()) {
+void TargetIngester::append_report(ReportSeries series, std::int64_t t_ms, double value) {
+  SeriesRef& ref = report_refs_[static_cast<std::size_t>(series)];
+  if (ref == 0) {
     LabelPairs labels = target_labels_;
-    labels.push_back({"__name__", std::string(name)});
-    auto ref = window_.get_or_create(std::move(labels));
-    if (!ref) return;
-    it = report_refs_.emplace(std::string(name), *ref).first;
+    labels.push_back({"__name__", std::string(kReportNames[static_cast<std::size_t>(series)])});
+    auto made = window_.get_or_create(std::move(labels));
+    if (!made) return;
+    ref = *made;
   }
-  if (window_.append(it->second, t_ms, value) == AppendStatus::NotFound) report_refs_.erase(it);
+  if (window_.append(ref, t_ms, value) == AppendStatus::NotFound) ref = 0;
 }
 
 }  // namespace vitals

@@ -14,6 +14,7 @@
 // labels and its hash altogether (most scrapes repeat every series in the same order).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -79,7 +80,8 @@ class TargetIngester {
   SeriesRef series_at(std::size_t position, std::uint64_t hash, const ParsedSample& sample);
   SeriesRef series_for(std::uint64_t hash, const ParsedSample& sample);
   void write_report(std::int64_t t_ms, bool up, Duration took, std::size_t samples);
-  void append_report(std::string_view name, std::int64_t t_ms, double value);
+  enum class ReportSeries : std::uint8_t { Up, Duration, Samples };
+  void append_report(ReportSeries series, std::int64_t t_ms, double value);
   void mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms);
   void forget(SeriesRef ref);
   void note_name(std::string_view name);
@@ -92,10 +94,10 @@ class TargetIngester {
   std::vector<KnownSeries> in_order_;                  // the last body's series, in its order
   SeriesTexts last_texts_;  // in_order_'s texts, for the parser to skip (may be shorter)
   ExpositionFormat last_format_ = ExpositionFormat::PrometheusText;
-  bool same_order_ = false;              // this body so far matches in_order_
-  std::vector<SeriesRef> last_scraped_;  // sorted
-  std::unordered_map<std::string, SeriesRef> report_refs_;
-  std::vector<std::string> names_;                                // sorted
+  bool same_order_ = false;                 // this body so far matches in_order_
+  std::vector<SeriesRef> last_scraped_;     // sorted
+  std::array<SeriesRef, 3> report_refs_{};  // by ReportSeries; 0 until made
+  std::vector<std::string> names_;          // sorted
   std::shared_ptr<const std::vector<std::string>> shared_names_;  // null when names_ changed
 };
 
