@@ -11,6 +11,12 @@ namespace {
 constexpr std::array<std::string_view, 3> kReportNames{"up", "scrape_duration_seconds",
                                                        "scrape_samples_scraped"};
 
+std::shared_ptr<const std::vector<std::string>> report_names() {
+  std::vector<std::string> names(kReportNames.begin(), kReportNames.end());
+  std::sort(names.begin(), names.end());
+  return std::make_shared<const std::vector<std::string>>(std::move(names));
+}
+
 }  // namespace
 
 // Collects the body's samples so nothing is appended unless the whole body parses, and the
@@ -92,9 +98,7 @@ TargetIngester::TargetIngester(SampleWindow& window, LabelPairs target_labels,
     : window_(window),
       target_labels_(std::move(target_labels)),
       sample_limit_(sample_limit),
-      names_(kReportNames.begin(), kReportNames.end()) {
-  std::sort(names_.begin(), names_.end());
-}
+      names_(report_names()) {}
 
 SeriesRef TargetIngester::series_at(std::size_t position, std::uint64_t hash,
                                     const ParsedSample& sample) {
@@ -139,16 +143,13 @@ SeriesRef TargetIngester::series_for(std::uint64_t hash, const ParsedSample& sam
   return *ref;
 }
 
+// Copy on write: outcomes already handed out keep the list they got.
 void TargetIngester::note_name(std::string_view name) {
-  auto at = std::lower_bound(names_.begin(), names_.end(), name);
-  if (at != names_.end() && *at == name) return;
-  names_.emplace(at, name);
-  shared_names_.reset();
-}
-
-std::shared_ptr<const std::vector<std::string>> TargetIngester::metric_names() {
-  if (!shared_names_) shared_names_ = std::make_shared<const std::vector<std::string>>(names_);
-  return shared_names_;
+  auto at = std::lower_bound(names_->begin(), names_->end(), name);
+  if (at != names_->end() && *at == name) return;
+  auto more = std::make_shared<std::vector<std::string>>(*names_);
+  more->emplace(more->begin() + (at - names_->begin()), name);
+  names_ = std::move(more);
 }
 
 IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat format,
@@ -193,7 +194,7 @@ IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat for
     last_scraped_ = std::move(current);
   }
   write_report(scrape_ms, true, took, outcome.samples);
-  outcome.metric_names = metric_names();
+  outcome.metric_names = names_;
   return outcome;
 }
 
@@ -201,7 +202,7 @@ IngestOutcome TargetIngester::fail(std::string error, std::int64_t scrape_ms, Du
   mark_vanished({}, scrape_ms);
   last_scraped_.clear();
   write_report(scrape_ms, false, took, 0);
-  return IngestOutcome{.up = false, .error = std::move(error), .metric_names = metric_names()};
+  return IngestOutcome{.up = false, .error = std::move(error), .metric_names = names_};
 }
 
 // The window removed a series that sat idle past retention: the next scrape that has it makes

@@ -85,7 +85,6 @@ class TargetIngester {
   void mark_vanished(const std::vector<SeriesRef>& current, std::int64_t t_ms);
   void forget(SeriesRef ref);
   void note_name(std::string_view name);
-  std::shared_ptr<const std::vector<std::string>> metric_names();
 
   SampleWindow& window_;
   const LabelPairs target_labels_;
@@ -94,11 +93,10 @@ class TargetIngester {
   std::vector<KnownSeries> in_order_;                  // the last body's series, in its order
   SeriesTexts last_texts_;  // in_order_'s texts, for the parser to skip (may be shorter)
   ExpositionFormat last_format_ = ExpositionFormat::PrometheusText;
-  bool same_order_ = false;                 // this body so far matches in_order_
-  std::vector<SeriesRef> last_scraped_;     // sorted
-  std::array<SeriesRef, 3> report_refs_{};  // by ReportSeries; 0 until made
-  std::vector<std::string> names_;          // sorted
-  std::shared_ptr<const std::vector<std::string>> shared_names_;  // null when names_ changed
+  bool same_order_ = false;                                // this body so far matches in_order_
+  std::vector<SeriesRef> last_scraped_;                    // sorted
+  std::array<SeriesRef, 3> report_refs_{};                 // by ReportSeries; 0 until made
+  std::shared_ptr<const std::vector<std::string>> names_;  // sorted; see IngestOutcome
 };
 
 }  // namespace vitals

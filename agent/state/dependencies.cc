@@ -5,17 +5,18 @@ namespace {
 
 enum class Standing : std::uint8_t { Up, Down, JustBack };
 
+template <class View>
+Standing standing_of(const View& view, Duration settle, WallTime now) {
+  if (view.down()) return Standing::Down;
+  return view.back_since && now - *view.back_since < settle ? Standing::JustBack : Standing::Up;
+}
+
 Standing standing_of(const AgentSnapshot& snapshot, const std::string& name, Duration settle,
                      WallTime now) {
-  if (const ServiceView* service = snapshot.service(name)) {
-    if (service->status == "unhealthy" || service->status == "unreachable") return Standing::Down;
-    return service->back_since && now - *service->back_since < settle ? Standing::JustBack
-                                                                      : Standing::Up;
-  }
-  const ProbeView* probe = snapshot.probe(name);
-  if (probe == nullptr || !probe->last) return Standing::Up;
-  if (!probe->last->success) return Standing::Down;
-  return probe->back_since && now - *probe->back_since < settle ? Standing::JustBack : Standing::Up;
+  if (const ServiceView* service = snapshot.service(name))
+    return standing_of(*service, settle, now);
+  if (const ProbeView* probe = snapshot.probe(name)) return standing_of(*probe, settle, now);
+  return Standing::Up;
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ std::vector<StateChange> ProbeTracker::observe(const ProbeResult& result, WallTi
   std::vector<StateChange> changes;
   if (flipped) {
     if (!view_->last || view_->last->success != result.success) next->since = at;
-    if (view_->last && !view_->last->success && result.success) next->back_since = at;
+    if (view_->down() && result.success) next->back_since = at;
     changes.push_back(StateChange{.target = next->name,
                                   .kind = "probe",
                                   .at = at,

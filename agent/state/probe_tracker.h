@@ -23,7 +23,7 @@ class ProbeTracker {
   void set_suppressed(bool suppressed);
 
   std::shared_ptr<const ProbeView> view() const { return view_; }
-  bool down() const { return view_->last && !view_->last->success; }
+  bool down() const { return view_->down(); }
 
  private:
   std::shared_ptr<const ProbeView> view_;

@@ -27,10 +27,7 @@ std::vector<StateChange> ServiceTracker::observe(const HealthObservation& seen, 
   }
   if (next->status != view_->status) {
     next->since = at;
-    auto down = [](const std::string& status) {
-      return status == "unhealthy" || status == "unreachable";
-    };
-    if (down(view_->status) && !down(next->status)) next->back_since = at;
+    if (view_->down() && !next->down()) next->back_since = at;
     changes.insert(changes.begin(), StateChange{.target = next->name,
                                                 .kind = "service",
                                                 .at = at,
@@ -85,7 +82,7 @@ void ServiceTracker::set_suppressed(bool suppressed) {
 }
 
 bool ServiceTracker::down() const {
-  return view_->status == "unreachable" || view_->status == "unhealthy";
+  return view_->down();
 }
 
 }  // namespace vitals

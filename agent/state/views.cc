@@ -5,7 +5,7 @@ namespace vitals {
 std::optional<double> ServiceView::health_value() const {
   if (status == "healthy") return 1.0;
   if (status == "degraded") return 0.5;
-  if (status == "unhealthy" || status == "unreachable") return 0.0;
+  if (down()) return 0.0;
   return std::nullopt;
 }
 

@@ -44,6 +44,8 @@ struct ServiceView {
 
   // 1 healthy, 0.5 degraded, 0 unhealthy or unreachable; none while unknown.
   std::optional<double> health_value() const;
+  // Unhealthy or unreachable: what depends_on and the agent's own success count as down.
+  bool down() const { return status == "unhealthy" || status == "unreachable"; }
 };
 
 struct ProbeView {
@@ -56,6 +58,8 @@ struct ProbeView {
   WallTime since{};                      // when success last flipped
   std::optional<WallTime> back_since{};  // when it last succeeded again after failing
   bool suppressed = false;               // a dependency is down, or the vantage point is suspect
+
+  bool down() const { return last && !last->success; }  // its last run failed
 };
 
 struct AgentSnapshot {

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -70,8 +69,7 @@ class RuleGroup {
   std::int64_t interval_ms() const { return interval_ms_; }
   // "file;name": what identifies the group across reloads and restarts.
   std::string key() const;
-  // Whether new samples of any of `names` (sorted) may change what the group computes.
-  bool reads_any_of(std::span<const std::string> names) const { return reads_.any_of(names); }
+  // The metric names whose new samples may change what the group computes.
   const promql::MetricNames& reads() const { return reads_; }
 
   // Evaluates every rule at t_ms (less the group's query_offset). `elapsed` measures evaluation

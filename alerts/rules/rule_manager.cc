@@ -90,7 +90,7 @@ void RuleManager::data_landed(std::span<const std::string> names) {
     const RuleGroup& group = *running->group;
     // A pending early evaluation will see these samples too.
     if (running->early_timer != 0 || group.spec().query_offset_ms > 0) continue;
-    if (!group.reads_any_of(names)) continue;
+    if (!group.reads().any_of(names)) continue;
     const std::int64_t wait_ms =
         std::max<std::int64_t>(0, running->last_early_ms + early_gap_ms(group) - now);
     std::weak_ptr<bool> alive = alive_;

@@ -8,8 +8,10 @@
 // not wait up to an interval for the next tick. Such an early evaluation is an ordinary one at
 // the time it runs: it sees exactly the samples up to that time, as promtool's would at that
 // time, so rule semantics (for, keep_firing_for, staleness, recorded series) are Prometheus'.
-// Two bounds keep it cheap and honest: a group evaluates early at most kEarlyPerInterval times
-// an interval, and never when it has a query_offset (whose point is to wait for late samples).
+// Bounds keep it cheap: early evaluations of a group are at least kMinEarlyGapMs apart, or its
+// last evaluation's duration over kEarlyCostShare, but no further apart than a
+// kEarlyPerInterval-th of its interval; none when it has a query_offset (whose point is to wait
+// for late samples).
 // A tick whose time an early evaluation already passed is skipped: it would see nothing new.
 #pragma once
 
