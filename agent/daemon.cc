@@ -80,12 +80,14 @@ std::string external_url(const Config& config) {
   return "http://" + config.web.listen_address;
 }
 
+notify::ExternalLabels external_labels_of(const Config& config) {
+  return {config.global.external_labels.begin(), config.global.external_labels.end()};
+}
+
 rules::RuleManagerOptions rule_options(const Config& config) {
   rules::RuleManagerOptions options;
   options.default_interval_ms = to_ms(config.global.evaluation_interval);
-  for (const auto& [name, value] : config.global.external_labels) {
-    options.context.external_labels[name] = value;
-  }
+  options.context.external_labels = external_labels_of(config);
   options.context.external_url = external_url(config);
   return options;
 }
@@ -314,6 +316,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
                       });
   if (!notifier) return tl::unexpected(notifier.error());
   impl->notifier = std::move(*notifier);
+  impl->notifier->set_external_labels(external_labels_of(impl->config));
   auto rules = RuleRunner::start(
       *impl->window, sibling_path(impl->config.storage.path, "alerts"),
       [raw](const std::string& group, std::vector<rules::DueAlert> alerts) {
@@ -410,6 +413,7 @@ Result<void> Daemon::reload() {
   }
   impl_->apply_on_loop(*next, std::move(*tokens));
   impl_->rules->apply(std::move(*groups), rule_options(*next));
+  impl_->notifier->set_external_labels(external_labels_of(*next));
   if (auto applied = impl_->notifier->apply(next->alerting); !applied) {
     log::error("the notifier kept its previous alerting configuration",
                {{"reason", to_string(applied.error())}});

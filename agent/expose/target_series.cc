@@ -19,6 +19,10 @@ constexpr TargetFamily kCheckUp{
     "vitals_check_up",
     "Whether the check is healthy (1) or not (0: degraded, unhealthy or unknown), as the "
     "service's health_url reports it."};
+constexpr TargetFamily kCheckCritical{
+    "vitals_check_critical",
+    "Whether the check is critical (1: its failure makes the service unhealthy) or not (0: it "
+    "only degrades), as the service's health_url reports it."};
 constexpr TargetFamily kCheckDuration{
     "vitals_check_duration_seconds",
     "How long the check's last run took, as the service reports it."};
@@ -46,9 +50,10 @@ constexpr TargetFamily kVantage{
     "Whether most probes fail at once, so the agent suspects its own network."};
 
 // The order /metrics writes the families in.
-constexpr std::array<const TargetFamily*, 10> kFamilies{
-    &kServiceHealth, &kCheckUp,    &kCheckDuration, &kProbeSuccess, &kProbeDuration,
-    &kHttpStatus,    &kCertExpiry, &kFailureReason, &kSuppressed,   &kVantage,
+constexpr std::array<const TargetFamily*, 11> kFamilies{
+    &kServiceHealth, &kCheckUp,       &kCheckCritical, &kCheckDuration,
+    &kProbeSuccess,  &kProbeDuration, &kHttpStatus,    &kCertExpiry,
+    &kFailureReason, &kSuppressed,    &kVantage,
 };
 
 // The label names each kind of target's series set themselves. A configured label with one of
@@ -113,6 +118,7 @@ void for_each_service_series(const ServiceView& service, const TargetSampleSink&
     for (const CheckView& check : service.checks) {
       SeriesLabels labels = join({{"service", service.name}, {"check", check.name}}, extra);
       sink(kCheckUp, labels, check.status == "healthy" ? 1 : 0);
+      sink(kCheckCritical, labels, check.critical ? 1 : 0);
       sink(kCheckDuration, std::move(labels), check.duration_seconds);
     }
   }

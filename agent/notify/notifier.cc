@@ -108,7 +108,8 @@ Result<void> Notifier::to_outbox(const notify::Notification& notification) {
 
 void Notifier::alerts_due(std::vector<rules::DueAlert> alerts) {
   if (alerts.empty()) return;
-  loop_.post([this, updates = notify::updates_from(alerts, external_url_)] {
+  loop_.post([this, alerts = std::move(alerts)] {
+    const auto updates = notify::updates_from(alerts, external_url_, external_labels_);
     track(updates);
     if (dispatcher_) dispatcher_->receive(updates);
     net_.events().post([this] {
@@ -116,6 +117,11 @@ void Notifier::alerts_due(std::vector<rules::DueAlert> alerts) {
       if (pusher_) pusher_->push_now();
     });
   });
+}
+
+void Notifier::set_external_labels(notify::ExternalLabels labels) {
+  loop_.post(
+      [this, labels = std::move(labels)]() mutable { external_labels_ = std::move(labels); });
 }
 
 // What the Alertmanagers get: every firing alert, and resolved ones for a while.

@@ -20,6 +20,7 @@
 #include "alerts/notify/delivery/outbox_sender.h"
 #include "alerts/notify/dispatcher.h"
 #include "alerts/notify/notification_log.h"
+#include "alerts/notify/rule_alerts.h"
 #include "alerts/notify/silence_store.h"
 #include "alerts/rules/rule_group.h"
 #include "vitals/common/event_loop.h"
@@ -48,6 +49,8 @@ class Notifier {
 
   // The rule engine's alert sink: hands the alerts to the dispatcher's thread and returns.
   void alerts_due(std::vector<rules::DueAlert> alerts);
+  // global.external_labels, added to every alert from now on (notify/rule_alerts.h).
+  void set_external_labels(notify::ExternalLabels labels);
   // A reloaded configuration; in effect when this returns.
   Result<void> apply(const AlertingConfig& alerting);
   // Mute status changed outside the dispatcher (a silence, a dependency): refresh the API's view.
@@ -92,6 +95,7 @@ class Notifier {
   // On the dispatcher's thread.
   std::vector<ReceiverConfig> receivers_;
   std::map<std::string, notify::AlertUpdate> active_;  // by fingerprint, for Alertmanagers
+  notify::ExternalLabels external_labels_;
 
   // On the network loop's thread; pusher_ is swapped under pusher_mu_ (push_stats() reads it).
   std::unique_ptr<notify::OutboxSender> sender_;

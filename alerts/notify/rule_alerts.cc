@@ -1,14 +1,33 @@
 #include "alerts/notify/rule_alerts.h"
 
+#include <algorithm>
+
 #include "alerts/template/functions.h"
 
 namespace vitals::notify {
+namespace {
 
-AlertUpdate update_from(const rules::DueAlert& due, std::string_view external_url) {
+LabelPairs with_external(LabelPairs labels, const ExternalLabels& external_labels) {
+  const std::size_t own = labels.size();
+  for (const auto& [name, value] : external_labels) {
+    auto begin = labels.begin();
+    auto end = begin + static_cast<std::ptrdiff_t>(own);
+    bool taken = std::any_of(begin, end, [&](const LabelPair& l) { return l.name == name; });
+    if (!taken) labels.push_back(LabelPair{name, value});
+  }
+  std::sort(labels.begin(), labels.end(),
+            [](const LabelPair& a, const LabelPair& b) { return a.name < b.name; });
+  return labels;
+}
+
+}  // namespace
+
+AlertUpdate update_from(const rules::DueAlert& due, std::string_view external_url,
+                        const ExternalLabels& external_labels) {
   const rules::Alert& alert = due.alert;
   const bool resolved = alert.resolved_at_ms != 0;
   return AlertUpdate{
-      .labels = alert.labels,
+      .labels = with_external(alert.labels, external_labels),
       .annotations = alert.annotations,
       .starts_at_ms = alert.fired_at_ms != 0 ? alert.fired_at_ms : alert.active_at_ms,
       .ends_at_ms = resolved ? alert.resolved_at_ms : alert.valid_until_ms,
@@ -18,10 +37,13 @@ AlertUpdate update_from(const rules::DueAlert& due, std::string_view external_ur
 }
 
 std::vector<AlertUpdate> updates_from(const std::vector<rules::DueAlert>& due,
-                                      std::string_view external_url) {
+                                      std::string_view external_url,
+                                      const ExternalLabels& external_labels) {
   std::vector<AlertUpdate> out;
   out.reserve(due.size());
-  for (const rules::DueAlert& one : due) out.push_back(update_from(one, external_url));
+  for (const rules::DueAlert& one : due) {
+    out.push_back(update_from(one, external_url, external_labels));
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/integration/agent_fixture.h"
+#include "tests/integration/real_servers.h"
 #include "tests/integration/webhook_receiver.h"
 #include "tests/support/loopback_http_server.h"
 #include "tests/support/recording_server.h"
@@ -23,8 +24,6 @@ namespace {
 
 using nlohmann::json;
 
-// Alertmanager is a 24 MB Go binary; a loaded 2-core machine may take a while to start it.
-constexpr auto kAlertmanagerStartTimeout = 20s;
 // A 2-node loopback cluster gossips every 50 ms and stops waiting to settle after 2 s.
 constexpr auto kClusterTimeout = 10s;
 // The second Alertmanager in the cluster waits this long before sending what the first has not
@@ -48,18 +47,6 @@ constexpr const char* kRules = R"(groups:
         annotations:
           summary: "cards are failing"
 )";
-
-std::string seconds(Duration d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
-}
-
-std::string require_alertmanager() {
-  auto path = find_on_path("prometheus-alertmanager");
-  REQUIRE_MESSAGE(path,
-                  "prometheus-alertmanager not found on PATH: run scripts/setup, which "
-                  "installs Debian's prometheus-alertmanager package");
-  return *path;
-}
 
 // The service the agents watch: cards' /metrics, its failure switched by the test.
 class World {
@@ -107,80 +94,16 @@ std::string alertmanager_config(const TempDir& dir, const std::string& hook) {
                         "  receiver: hook\n"
                         "  group_by: [alertname]\n"
                         "  group_wait: " +
-                            seconds(kGroupInterval) +
+                            prometheus_seconds(kGroupInterval) +
                             "\n"
                             "  group_interval: " +
-                            seconds(kGroupInterval) +
+                            prometheus_seconds(kGroupInterval) +
                             "\n"
                             "  repeat_interval: 1h\n"
                             "receivers:\n"
                             "  - name: hook\n"
                             "    webhook_configs: [{url: \"" +
                             hook + "\", send_resolved: true}]\n");
-}
-
-struct Alertmanager {
-  Process process;
-  int port = 0;
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-};
-
-// Where a clustered Alertmanager gossips, and the peer it joins.
-struct ClusterPorts {
-  int listen = 0;
-  int peer = 0;
-};
-
-// Starts Alertmanager on `port` with its data in `storage`; clustered when `cluster` is set.
-// Nothing when it exited before serving (a port taken since it was chosen, say), so the caller
-// may retry with other ports; a hang fails the test.
-std::optional<Alertmanager> try_start_alertmanager(const std::string& binary,
-                                                   const std::string& config,
-                                                   const std::string& storage, int port,
-                                                   std::optional<ClusterPorts> cluster,
-                                                   std::string& failures) {
-  std::vector<std::string> args = {"--config.file=" + config, "--storage.path=" + storage,
-                                   "--web.listen-address=127.0.0.1:" + std::to_string(port)};
-  if (cluster) {
-    const std::string self = "127.0.0.1:" + std::to_string(cluster->listen);
-    args.insert(args.end(),
-                {"--cluster.listen-address=" + self, "--cluster.advertise-address=" + self,
-                 "--cluster.peer=127.0.0.1:" + std::to_string(cluster->peer),
-                 "--cluster.peer-timeout=" + seconds(kPeerTimeout),
-                 // Fast gossip and a short settle: a loopback pair agrees within milliseconds,
-                 // and Alertmanager holds back every notification until it has settled.
-                 "--cluster.gossip-interval=50ms", "--cluster.pushpull-interval=1s",
-                 "--cluster.settle-timeout=2s",
-                 // The peer started second may not be up when the first tries to join it.
-                 "--cluster.reconnect-interval=1s"});
-  } else {
-    args.push_back("--cluster.listen-address=");
-  }
-  Process process = spawn_with_stderr(binary, args);
-  auto ready = process.wait_for_line_where(
-      [](std::string_view line) {
-        return line.find("msg=\"Listening on\"") != std::string_view::npos;
-      },
-      kAlertmanagerStartTimeout);
-  if (ready) return Alertmanager{std::move(process), port};
-  failures += "\n" + to_string(ready.error());
-  for (const std::string& line : process.output()) failures += "\n  | " + line;
-  REQUIRE_MESSAGE(ready.error().code == ErrorCode::Unavailable,
-                  "prometheus-alertmanager did not start:" << failures);
-  return std::nullopt;
-}
-
-// One Alertmanager with clustering off.
-Alertmanager start_alertmanager(const std::string& binary, const TempDir& dir,
-                                const std::string& config) {
-  std::string failures;
-  for (int attempt = 1;; ++attempt) {
-    auto started = try_start_alertmanager(binary, config, dir.file("am"), unused_port(),
-                                          std::nullopt, failures);
-    if (started) return std::move(*started);
-    REQUIRE_MESSAGE(attempt < 3, "prometheus-alertmanager did not start:" << failures);
-  }
 }
 
 // Two Alertmanagers on loopback, each naming the other as its peer. Every port is chosen before
@@ -192,29 +115,14 @@ std::pair<Alertmanager, Alertmanager> start_cluster(const std::string& binary, c
     const int gossip_a = unused_port();
     const int gossip_b = unused_port();
     auto a = try_start_alertmanager(binary, config, dir.file("am-a"), unused_port(),
-                                    ClusterPorts{gossip_a, gossip_b}, failures);
+                                    ClusterPorts{gossip_a, gossip_b, kPeerTimeout}, failures);
     std::optional<Alertmanager> b;
     if (a) {
       b = try_start_alertmanager(binary, config, dir.file("am-b"), unused_port(),
-                                 ClusterPorts{gossip_b, gossip_a}, failures);
+                                 ClusterPorts{gossip_b, gossip_a, kPeerTimeout}, failures);
     }
     if (b) return {std::move(*a), std::move(*b)};
     REQUIRE_MESSAGE(attempt < 3, "the Alertmanager cluster did not start:" << failures);
-  }
-}
-
-// GET `path` as JSON, asked again until `done` holds or `timeout` passes; returns the last
-// answer. Alertmanager's API answers bare JSON, not the agent's {status, data} envelope.
-template <class Done>
-json poll_json(int port, const std::string& path, Done done, Duration timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    HttpReply reply = get(port, path);
-    json body = json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
-    if ((reply.status == 200 && done(body)) || std::chrono::steady_clock::now() >= deadline) {
-      return body;
-    }
-    std::this_thread::sleep_for(100ms);
   }
 }
 
@@ -277,7 +185,7 @@ double webhooks_sent(const Alertmanager& am) {
 }
 
 TEST_CASE("a real Alertmanager routes the agent's alert to its receiver, firing then resolved") {
-  const std::string binary = require_alertmanager();
+  const std::string binary = require_tool("prometheus-alertmanager");
   World world;
   RecordingServer hook;
   TempDir dir;
@@ -330,7 +238,7 @@ TEST_CASE("a real Alertmanager routes the agent's alert to its receiver, firing 
 }
 
 TEST_CASE("an HA pair of agents and two clustered Alertmanagers page once, and resolve once") {
-  const std::string binary = require_alertmanager();
+  const std::string binary = require_tool("prometheus-alertmanager");
   World world;
   RecordingServer hook;
   TempDir dir;

@@ -9,57 +9,27 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/agent_fixture.h"
+#include "tests/integration/real_servers.h"
 
 namespace vitals::testing {
 namespace {
 
 using nlohmann::json;
 
-constexpr auto kPrometheusStartTimeout = 20s;
 // Prometheus scrapes every second; its first scrape lands within one interval of its start.
 constexpr auto kScrapeTimeout = 30s;
 
-std::string require_tool(const std::string& name) {
-  auto path = find_on_path(name);
-  REQUIRE_MESSAGE(path, name << " not found on PATH: run scripts/setup, which installs Debian's "
-                                "prometheus package (/usr/bin/prometheus, /usr/bin/promtool)");
-  return *path;
-}
-
-struct Prometheus {
-  Process process;
-  int port = 0;
-};
-
-// Starts Prometheus on a free loopback port with a 1 s scrape of the agent, data under `dir`.
-// The port is chosen before Prometheus binds it, so a port taken in between is retried.
-Prometheus start_prometheus(const std::string& binary, const TempDir& dir, int agent_port) {
-  std::string config = dir.write_file("prometheus.yml",
-                                      "global:\n"
-                                      "  scrape_interval: 1s\n"
-                                      "  scrape_timeout: 1s\n"
-                                      "scrape_configs:\n"
-                                      "  - job_name: vitals-agent\n"
-                                      "    static_configs:\n"
-                                      "      - targets: ['127.0.0.1:" +
-                                          std::to_string(agent_port) + "']\n");
-  std::string failures;
-  for (int attempt = 1;; ++attempt) {
-    int port = unused_port();
-    Process process = spawn_with_stderr(
-        binary, {"--config.file=" + config, "--storage.tsdb.path=" + dir.file("tsdb"),
-                 "--web.listen-address=127.0.0.1:" + std::to_string(port)});
-    auto ready = process.wait_for_line_where(
-        [](std::string_view line) {
-          return line.find("Server is ready to receive web requests") != std::string_view::npos;
-        },
-        kPrometheusStartTimeout);
-    if (ready) return Prometheus{std::move(process), port};
-    failures += "\n" + to_string(ready.error());
-    // Exited (a taken port, say): try another port. Hung: give up.
-    bool exited = ready.error().code == ErrorCode::Unavailable;
-    REQUIRE_MESSAGE((exited && attempt < 3), "prometheus did not start:" << failures);
-  }
+// A 1 s scrape of the agent.
+std::string prometheus_config(const TempDir& dir, int agent_port) {
+  return dir.write_file("prometheus.yml",
+                        "global:\n"
+                        "  scrape_interval: 1s\n"
+                        "  scrape_timeout: 1s\n"
+                        "scrape_configs:\n"
+                        "  - job_name: vitals-agent\n"
+                        "    static_configs:\n"
+                        "      - targets: ['127.0.0.1:" +
+                            std::to_string(agent_port) + "']\n");
 }
 
 // The agent's target in Prometheus' /api/v1/targets once Prometheus has scraped it; the last
@@ -109,7 +79,7 @@ TEST_CASE("a real Prometheus scrapes the agent, sees it up and stores the values
   agent.wait_for_state("livez", "probe", "up");
   agent.wait_for_state("closed", "probe", "down");
 
-  Prometheus prometheus = start_prometheus(prometheus_bin, dir, agent.port);
+  Prometheus prometheus = start_prometheus(prometheus_bin, dir, prometheus_config(dir, agent.port));
   json target = scraped_target(prometheus);
   CHECK_MESSAGE(target["health"] == "up", target.dump());
   CHECK(target["labels"]["job"] == "vitals-agent");

@@ -23,15 +23,15 @@ const std::string kText = render(vitals::testing::sample_snapshot());
 
 TEST_CASE("every family appears once, as a gauge with help") {
   for (const char* family :
-       {"vitals_service_health", "vitals_check_up", "vitals_check_duration_seconds",
-        "probe_success", "probe_duration_seconds", "probe_http_status_code",
-        "probe_ssl_earliest_cert_expiry", "probe_failure_reason", "vitals_target_suppressed",
-        "vitals_vantage_degraded"}) {
+       {"vitals_service_health", "vitals_check_up", "vitals_check_critical",
+        "vitals_check_duration_seconds", "probe_success", "probe_duration_seconds",
+        "probe_http_status_code", "probe_ssl_earliest_cert_expiry", "probe_failure_reason",
+        "vitals_target_suppressed", "vitals_vantage_degraded"}) {
     CAPTURE(family);
     CHECK(count_lines(kText, std::string("# HELP ") + family + " ") == 1);
     CHECK(count_lines(kText, std::string("# TYPE ") + family + " gauge") == 1);
   }
-  CHECK(count_lines(kText, "# TYPE ") == 10);
+  CHECK(count_lines(kText, "# TYPE ") == 11);
 }
 
 TEST_CASE("service health is 1, 0.5 and 0, and absent while the service is unknown") {
@@ -53,6 +53,15 @@ TEST_CASE("a check is up only while healthy, with its duration and the service's
         0.012);
   CHECK(value_of(kText, R"(vitals_check_duration_seconds{service="feed-service",check="queue"})") ==
         1.5);
+}
+
+TEST_CASE("a check says whether it is critical, as the service reports it") {
+  CHECK(value_of(kText,
+                 R"(vitals_check_critical{service="card-service",check="db",team="cards"})") == 1);
+  CHECK(value_of(kText,
+                 R"(vitals_check_critical{service="card-service",check="fraud",team="cards"})") ==
+        0);
+  CHECK(count_lines(kText, R"(vitals_check_critical{service="ledger")") == 0);
 }
 
 TEST_CASE("checks of an unreachable or unknown service are left out") {

@@ -38,3 +38,15 @@ TEST_CASE("a resolved rule alert ends when it resolved") {
   CHECK(update.ends_at_ms == 500'000);
   CHECK(update.starts_at_ms == 61'000);
 }
+
+TEST_CASE("external labels join an alert's labels, sorted, without replacing its own") {
+  DueAlert due{.alert = {.labels = {{"alertname", "Down"}, {"job", "api"}},
+                         .state = AlertState::Firing,
+                         .active_at_ms = 1000,
+                         .fired_at_ms = 1000},
+               .expr = "up == 0"};
+  auto update = update_from(due, "", {{"cluster", "demo"}, {"job", "agent"}, {"zone", "a"}});
+  const vitals::LabelPairs expected = {
+      {"alertname", "Down"}, {"cluster", "demo"}, {"job", "api"}, {"zone", "a"}};
+  CHECK(update.labels == expected);
+}
