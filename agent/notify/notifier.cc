@@ -108,8 +108,12 @@ Result<void> Notifier::to_outbox(const notify::Notification& notification) {
 
 void Notifier::alerts_due(std::vector<rules::DueAlert> alerts) {
   if (alerts.empty()) return;
-  loop_.post([this, alerts = std::move(alerts)] {
-    const auto updates = notify::updates_from(alerts, external_url_, external_labels_);
+  notify::ExternalLabels external_labels;
+  {
+    std::lock_guard<std::mutex> lock(external_mu_);
+    external_labels = external_labels_;
+  }
+  loop_.post([this, updates = notify::updates_from(alerts, external_url_, external_labels)] {
     track(updates);
     if (dispatcher_) dispatcher_->receive(updates);
     net_.events().post([this] {
@@ -120,8 +124,13 @@ void Notifier::alerts_due(std::vector<rules::DueAlert> alerts) {
 }
 
 void Notifier::set_external_labels(notify::ExternalLabels labels) {
-  loop_.post(
-      [this, labels = std::move(labels)]() mutable { external_labels_ = std::move(labels); });
+  std::lock_guard<std::mutex> lock(external_mu_);
+  external_labels_ = std::move(labels);
+}
+
+std::string Notifier::fingerprint_of(const LabelPairs& rule_labels) const {
+  std::lock_guard<std::mutex> lock(external_mu_);
+  return notify::fingerprint(notify::with_external_labels(rule_labels, external_labels_));
 }
 
 // What the Alertmanagers get: every firing alert, and resolved ones for a while.

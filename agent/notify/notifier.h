@@ -51,6 +51,9 @@ class Notifier {
   void alerts_due(std::vector<rules::DueAlert> alerts);
   // global.external_labels, added to every alert from now on (notify/rule_alerts.h).
   void set_external_labels(notify::ExternalLabels labels);
+  // The fingerprint the notifier knows a rule alert by (its labels and the external ones): what
+  // status() reports and ack() takes.
+  std::string fingerprint_of(const LabelPairs& rule_labels) const;
   // A reloaded configuration; in effect when this returns.
   Result<void> apply(const AlertingConfig& alerting);
   // Mute status changed outside the dispatcher (a silence, a dependency): refresh the API's view.
@@ -95,12 +98,14 @@ class Notifier {
   // On the dispatcher's thread.
   std::vector<ReceiverConfig> receivers_;
   std::map<std::string, notify::AlertUpdate> active_;  // by fingerprint, for Alertmanagers
-  notify::ExternalLabels external_labels_;
 
   // On the network loop's thread; pusher_ is swapped under pusher_mu_ (push_stats() reads it).
   std::unique_ptr<notify::OutboxSender> sender_;
   mutable std::mutex pusher_mu_;
   std::unique_ptr<notify::AlertmanagerPusher> pusher_;
+
+  mutable std::mutex external_mu_;
+  notify::ExternalLabels external_labels_;  // guarded by external_mu_
 
   mutable std::mutex active_mu_;
   std::shared_ptr<const std::vector<notify::NotifiedAlert>> active_snapshot_;  // guarded

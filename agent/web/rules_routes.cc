@@ -136,7 +136,9 @@ void serve_alerts(const WebHandlers& handlers, Response& response) {
     for (const rules::RuleStatus& rule : group->rules) {
       for (const rules::Alert& alert : rule.alerts) {
         nlohmann::json json = alert_json(alert);
-        const std::string fingerprint = notify::fingerprint(alert.labels);
+        const std::string fingerprint = handlers.notifier != nullptr
+                                            ? handlers.notifier->fingerprint_of(alert.labels)
+                                            : notify::fingerprint(alert.labels);
         json["fingerprint"] = fingerprint;
         if (auto found = notified.find(fingerprint); found != notified.end()) {
           json["notification"] = notification_json(*found->second);

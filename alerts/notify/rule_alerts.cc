@@ -5,9 +5,8 @@
 #include "alerts/template/functions.h"
 
 namespace vitals::notify {
-namespace {
 
-LabelPairs with_external(LabelPairs labels, const ExternalLabels& external_labels) {
+LabelPairs with_external_labels(LabelPairs labels, const ExternalLabels& external_labels) {
   const std::size_t own = labels.size();
   for (const auto& [name, value] : external_labels) {
     auto begin = labels.begin();
@@ -20,14 +19,12 @@ LabelPairs with_external(LabelPairs labels, const ExternalLabels& external_label
   return labels;
 }
 
-}  // namespace
-
 AlertUpdate update_from(const rules::DueAlert& due, std::string_view external_url,
                         const ExternalLabels& external_labels) {
   const rules::Alert& alert = due.alert;
   const bool resolved = alert.resolved_at_ms != 0;
   return AlertUpdate{
-      .labels = with_external(alert.labels, external_labels),
+      .labels = with_external_labels(alert.labels, external_labels),
       .annotations = alert.annotations,
       .starts_at_ms = alert.fired_at_ms != 0 ? alert.fired_at_ms : alert.active_at_ms,
       .ends_at_ms = resolved ? alert.resolved_at_ms : alert.valid_until_ms,

@@ -17,6 +17,9 @@ namespace vitals::notify {
 
 using ExternalLabels = std::map<std::string, std::string>;
 
+// `labels` (sorted) with the external labels it lacks, sorted again.
+LabelPairs with_external_labels(LabelPairs labels, const ExternalLabels& external_labels);
+
 // `external_url` without a trailing slash, e.g. "http://127.0.0.1:9464".
 AlertUpdate update_from(const rules::DueAlert& due, std::string_view external_url,
                         const ExternalLabels& external_labels = {});

@@ -51,7 +51,8 @@ class World {
     const std::string base = "http://127.0.0.1:" + std::to_string(server_.port());
     return dir.write_file(
         "vitals.yml",
-        "global: {scrape_interval: 1s, evaluation_interval: " + evaluation_interval +
+        "global: {scrape_interval: 1s, external_labels: {cluster: demo}, evaluation_interval: " +
+            evaluation_interval +
             "}\n"
             "services:\n"
             "  - name: feed\n"
@@ -126,6 +127,7 @@ TEST_CASE("a fault pages once, repeats after repeat_interval, and resolves") {
   CHECK(first["receiver"] == "oncall");
   CHECK(alertname_of(first) == "CardsFailing");
   CHECK(first["alerts"][0]["labels"]["service"] == "cards");
+  CHECK(first["alerts"][0]["labels"]["cluster"] == "demo");  // as Prometheus sends alerts
   CHECK(first["alerts"][0]["annotations"]["summary"] == "cards are failing");
   CHECK(first["groupLabels"] == json{{"alertname", "CardsFailing"}, {"service", "cards"}});
   CHECK(first["groupKey"] == R"({}:{alertname="CardsFailing", service="cards"})");
