@@ -23,7 +23,10 @@ std::shared_ptr<const std::vector<std::string>> report_names() {
 // series texts of this body when they differ from the last one's.
 class TargetIngester::Collector final : public ExpositionVisitor {
  public:
-  Collector(TargetIngester& owner, std::int64_t scrape_ms) : owner_(owner), scrape_ms_(scrape_ms) {}
+  Collector(TargetIngester& owner, std::int64_t scrape_ms)
+      : pending(owner.pending_), owner_(owner), scrape_ms_(scrape_ms) {
+    pending.clear();
+  }
 
   std::string_view expected_series(std::size_t index) const override {
     return owner_.last_texts_.at(index);
@@ -52,8 +55,8 @@ class TargetIngester::Collector final : public ExpositionVisitor {
     pending.push_back({ref, sample.timestamp_ms.value_or(scrape_ms_), sample.value});
   }
 
-  std::vector<Pending> pending;
-  SeriesTexts texts;  // this body's, once one differs from the last body's at its index
+  std::vector<Pending>& pending;  // the owner's, reused
+  SeriesTexts texts;              // this body's, once one differs from the last body's at its index
   bool texts_changed() const { return texts_changed_; }
   const std::string& error() const { return error_; }
 
@@ -158,7 +161,6 @@ IngestOutcome TargetIngester::ingest(std::string_view body, ExpositionFormat for
   if (format != last_format_) last_texts_.clear();
   last_format_ = format;
   Collector collector(*this, scrape_ms);
-  collector.pending.reserve(in_order_.size());
   same_order_ = !last_scraped_.empty();
   auto parsed = parse_exposition(body, format, collector, {.max_samples = sample_limit_});
   if (!parsed || !collector.error().empty()) {

@@ -97,6 +97,9 @@ class TargetIngester {
   std::vector<SeriesRef> last_scraped_;                    // sorted
   std::array<SeriesRef, 3> report_refs_{};                 // by ReportSeries; 0 until made
   std::shared_ptr<const std::vector<std::string>> names_;  // sorted; see IngestOutcome
+  // The samples of the body being ingested, kept between scrapes (24 bytes a series): made
+  // anew, they were a malloc and a free every scrape, of a size glibc's caches do not hold.
+  std::vector<Pending> pending_;
 };
 
 }  // namespace vitals

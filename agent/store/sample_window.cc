@@ -114,13 +114,17 @@ void SampleWindow::start_maintenance() {
 // Paced by the machine's steady clock: it paces disk writes and housekeeping, not product time.
 void SampleWindow::run_maintenance() {
   MutexLock lock(maintenance_mu_);
+  auto last_persist = std::chrono::steady_clock::now();
   for (;;) {
     auto deadline = std::chrono::steady_clock::now() + options_.maintenance_interval;
     lock.wait_until(maintenance_wake_, deadline,
                     [&]() REQUIRES(maintenance_mu_) { return stopping_; });
     if (stopping_) return;
     lock.unlock();
-    persist_heads();
+    if (std::chrono::steady_clock::now() - last_persist >= options_.open_chunk_interval) {
+      last_persist = std::chrono::steady_clock::now();
+      persist_heads();
+    }
     apply_retention();
     index();  // so queued index changes are not held until the next reader
     // Pages of spilled chunks that readers touched leave the resident set until read again.

@@ -52,12 +52,17 @@ struct WindowOptions {
   Duration retention{std::chrono::hours(1)};
   std::uint16_t samples_per_chunk = 120;        // Prometheus' default
   Duration chunk_range{std::chrono::hours(2)};  // chunks also end at multiples of this
-  // How often the window's own thread writes changed open chunks to disk, applies retention and
-  // refreshes the index snapshot; zero: never (the owner calls persist_heads() and
-  // apply_retention()). Completed chunks go to disk as they are made, so kill -9 loses the open
-  // chunks' samples of at most this long (a clean stop loses none); each pass rewrites every
-  // changed open chunk, about 6 us of CPU a series.
+  // How often the window's own thread applies retention and refreshes the index snapshot; zero:
+  // never (the owner calls persist_heads() and apply_retention()).
   Duration maintenance_interval{std::chrono::seconds(60)};
+  // How often that thread also writes changed open chunks to disk (on the first pass at least
+  // this long after the last write). Completed chunks go to disk as they are made, so kill -9
+  // loses the open chunks' samples of at most this long, and never more than one chunk's: two
+  // minutes of a series scraped every second (a clean stop loses none). Each write rewrites
+  // every changed open chunk, about 6 us of CPU a series: at a 1 s interval a chunk completes
+  // every two minutes, so writing open chunks every minute wrote each chunk three times, and
+  // every five minutes writes most of them once.
+  Duration open_chunk_interval{std::chrono::minutes(5)};
   // With a file: completed chunks' bytes go to scratch files beside it (ChunkSpill), off the
   // heap, as Prometheus' memory-mapped head chunks are.
   bool spill_chunks = true;
