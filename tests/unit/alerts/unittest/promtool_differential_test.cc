@@ -3,7 +3,8 @@
 // data/: both exit alike, and where the failure text comes from the test file alone (not from
 // an engine's error wording) both print the same text. The conformance files come from
 // Prometheus 3.x; the ones 2.42 cannot run the 3.x way are listed with the reason and checked
-// against 3.x's answer instead.
+// against 3.x's answer instead. The shipped rules (alerts/rules.d) pass `check rules` and their
+// tests under both tools, with the same text.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -24,6 +25,10 @@ const fs::path kConformance = fs::path(VITALS_CONFORMANCE_DIR) / "promtool";
 const fs::path kData = VITALS_UNITTEST_DATA_DIR;
 const std::string kAgent = VITALS_AGENT_BIN;
 const std::string kPromtool = "/usr/bin/promtool";
+// The shipped rules are alerts/rules.d/NAME.yml, each tested by alerts/rules.d/tests/NAME_test.yml
+// (a folder of their own, so the `rules.d/*.yml` glob of a configuration loads no test file).
+const fs::path kShippedRules = VITALS_SHIPPED_RULES_DIR;
+const fs::path kShippedTests = kShippedRules / "tests";
 
 struct ThreeOnly {
   std::string reason;
@@ -143,23 +148,56 @@ TEST_CASE("test rules agrees with promtool on our own passing and failing exampl
   CHECK(ours.output == theirs.output);
 }
 
+TEST_CASE("every shipped rule file has its test file and every test file its rule file") {
+  std::vector<fs::path> rule_files = yaml_files(kShippedRules);
+  REQUIRE(!rule_files.empty());
+  for (const fs::path& rules : rule_files) {
+    CAPTURE(rules);
+    CHECK_FALSE(rules.stem().string().ends_with("_test"));
+    CHECK(fs::exists(kShippedTests / (rules.stem().string() + "_test.yml")));
+  }
+  for (const fs::path& test : yaml_files(kShippedTests)) {
+    CAPTURE(test);
+    const std::string stem = test.stem().string();
+    REQUIRE(stem.ends_with("_test"));
+    CHECK(fs::exists(kShippedRules / (stem.substr(0, stem.size() - 5) + ".yml")));
+  }
+}
+
+TEST_CASE("both tools accept every shipped rule file") {
+  for (const fs::path& rules : yaml_files(kShippedRules)) {
+    CAPTURE(rules);
+    Verdict ours = vitals::testing::run_command({kAgent, "check", "rules", rules.string()},
+                                                std::chrono::seconds(60));
+    CAPTURE(ours.output);
+    CHECK(ours.code == 0);
+    if (!fs::exists(kPromtool)) continue;
+    Verdict theirs = vitals::testing::run_command({kPromtool, "check", "rules", rules.string()},
+                                                  std::chrono::seconds(60));
+    CAPTURE(theirs.output);
+    CHECK(theirs.code == 0);
+    CHECK(ours.output == theirs.output);
+  }
+}
+
 TEST_CASE("the shipped rule files' tests pass under both tools with the same text") {
-  const fs::path shipped = fs::path(VITALS_SHIPPED_RULES_DIR) / "tests";
   std::size_t compared = 0;
-  for (const auto& entry : fs::directory_iterator(shipped)) {
-    if (entry.path().extension() != ".yml") continue;
-    const std::string file = entry.path().string();
+  for (const fs::path& test : yaml_files(kShippedTests)) {
+    const std::string file = test.string();
     CAPTURE(file);
     Verdict ours = run(kAgent, {file});
+    CAPTURE(ours.output);
     CHECK(ours.code == 0);
     if (fs::exists(kPromtool)) {
       Verdict theirs = run(kPromtool, {file});
+      CAPTURE(theirs.output);
       CHECK(theirs.code == 0);
       CHECK(ours.output == theirs.output);
     }
     ++compared;
   }
-  CHECK(compared >= 2);
+  CHECK(compared >= yaml_files(kShippedRules).size());
+  CHECK(compared >= 4);
 }
 
 TEST_CASE("a missing test file stops test rules before any file runs, as in promtool") {
