@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "examples/common/flags.h"
+#include "examples/common/serve.h"
 #include "render.h"
 
 namespace {
@@ -22,8 +24,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kKept = 2000;
-
-constexpr std::string_view kUsage = "usage: webhook-sink [--port N] [--quiet]\n";
 
 struct Received {
   std::size_t index = 0;
@@ -73,44 +73,22 @@ std::size_t parse_index(const std::string& text) {
   return value;
 }
 
-struct Flags {
-  int port = 9099;
-  bool quiet = false;
-};
-
-bool parse_flags(int argc, char** argv, Flags& flags) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--quiet") {
-      flags.quiet = true;
-    } else if (arg == "--port" && i + 1 < argc) {
-      std::string_view value = argv[++i];
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), flags.port);
-      if (ec != std::errc() || end != value.data() + value.size()) return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Flags flags;
-  if (!parse_flags(argc, argv, flags)) {
-    std::cerr << kUsage;
-    return 2;
+  int requested_port = 9099;  // 0: any free port
+  vitals::examples::FlagSet flags;
+  flags.add("--port", &requested_port);
+  if (auto parsed = flags.parse(argc, argv); !parsed) {
+    return vitals::examples::report_failure("webhook-sink", "flags", parsed.error());
   }
   Inbox inbox;
   httplib::Server server;
   server.Post(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
     std::string at = utc_now();
     json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    if (!flags.quiet) {
-      std::cout << vitals::sink::render_notification(req.path, at, body, req.body) << "\n"
-                << std::flush;
-    }
+    std::cout << vitals::sink::render_notification(req.path, at, body, req.body) << "\n"
+              << std::flush;
     inbox.add(req.path, std::move(at), body.is_discarded() ? json(req.body) : std::move(body));
     res.status = 200;
   });
@@ -118,14 +96,14 @@ int main(int argc, char** argv) {
     std::size_t first = req.has_param("since") ? parse_index(req.get_param_value("since")) : 0;
     res.set_content(inbox.since(first).dump(), "application/json");
   });
-  int port = flags.port;
+  int port = requested_port;
   if (port == 0) {
     port = server.bind_to_any_port("127.0.0.1");
   } else if (!server.bind_to_port("127.0.0.1", port)) {
     port = -1;
   }
   if (port < 0) {
-    std::cerr << "webhook-sink: cannot listen on 127.0.0.1:" << flags.port << "\n";
+    std::cerr << "webhook-sink: cannot listen on 127.0.0.1:" << requested_port << "\n";
     return 1;
   }
   std::cout << "webhook-sink listening on port " << port << "\n" << std::flush;

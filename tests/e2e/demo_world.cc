@@ -177,14 +177,10 @@ std::set<AlertKey> firing_of(const json& alerts) {
   std::set<AlertKey> firing;
   for (const json& alert : alerts) {
     if (alert.value("state", "") != "firing") continue;
-    AlertKey key;
-    for (const auto& [name, value] : alert["labels"].items()) {
-      if (name == "alertname") {
-        key.alertname = value.get<std::string>();
-      } else if (name != "source") {
-        key.labels += (key.labels.empty() ? "" : " ") + name + "=" + value.get<std::string>();
-      }
-    }
+    Labels labels = labels_of(alert["labels"]);
+    AlertKey key{labels["alertname"], std::move(labels)};
+    key.labels.erase("alertname");
+    key.labels.erase("source");
     firing.insert(std::move(key));
   }
   return firing;
@@ -194,8 +190,19 @@ std::set<AlertKey> firing_of(const json& alerts) {
 
 std::string to_string(const std::set<AlertKey>& alerts) {
   std::string text = "{";
-  for (const AlertKey& alert : alerts) text += "\n  " + alert.alertname + " " + alert.labels;
+  for (const AlertKey& alert : alerts) {
+    text += "\n  " + alert.alertname;
+    for (const auto& [name, value] : alert.labels) text += " " + name + "=" + value;
+  }
   return text + (alerts.empty() ? "}" : "\n}");
+}
+
+Labels labels_of(const json& labels) {
+  Labels out;
+  for (const auto& [name, value] : labels.items()) {
+    if (value.is_string()) out[name] = value.get<std::string>();
+  }
+  return out;
 }
 
 std::string LoggedProcess::log_tail(std::size_t lines) const {

@@ -7,6 +7,7 @@
 // the external label `source` (agent, prometheus) tells their copies apart there.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,13 +22,18 @@ namespace vitals::testing {
 constexpr int kTimeFactor = 30;
 
 // An alert as both systems should agree on it: its name and its identifying labels.
+using Labels = std::map<std::string, std::string>;
+
 struct AlertKey {
   std::string alertname;
-  std::string labels;  // the rest, `name=value` sorted, external labels left out
+  Labels labels;  // the rest, the external label `source` left out
 
   auto operator<=>(const AlertKey&) const = default;
 };
 std::string to_string(const std::set<AlertKey>& alerts);
+
+// An alert's labels as its JSON object has them (an API's alert, a notification's alert).
+Labels labels_of(const nlohmann::json& labels);
 
 // A child whose output goes to a file in the world's directory, not a pipe: a long test must
 // not stall a chatty child on a full pipe nobody reads.

@@ -6,6 +6,7 @@
 // kTimeFactor times faster (demo_world.h).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -29,27 +30,23 @@ struct FaultCase {
   std::string fault;
   bool on_feed = false;
   std::string alertname;
-  std::map<std::string, std::string> labels;  // that the alert must carry, among others
+  Labels labels;  // that the alert must carry, among others
 };
 
-bool matches(const json& labels, const FaultCase& c) {
-  if (labels.value("alertname", "") != c.alertname) return false;
+// Whether an alert named `alertname` with `labels` is the fault's.
+bool is_the_alert(const std::string& alertname, const Labels& labels, const FaultCase& c) {
+  if (alertname != c.alertname) return false;
   for (const auto& [name, value] : c.labels) {
-    if (labels.value(name, "") != value) return false;
+    auto found = labels.find(name);
+    if (found == labels.end() || found->second != value) return false;
   }
   return true;
 }
 
 bool is_firing_in(const std::set<AlertKey>& firing, const FaultCase& c) {
-  for (const AlertKey& key : firing) {
-    if (key.alertname != c.alertname) continue;
-    bool all = true;
-    for (const auto& [name, value] : c.labels) {
-      all = all && key.labels.find(name + "=" + value) != std::string::npos;
-    }
-    if (all) return true;
-  }
-  return false;
+  return std::any_of(firing.begin(), firing.end(), [&](const AlertKey& key) {
+    return is_the_alert(key.alertname, key.labels, c);
+  });
 }
 
 // Polls `done` every half second until it holds or `timeout` passes.
@@ -68,9 +65,11 @@ bool notified(DemoWorld& world, const std::string& path, std::size_t since, cons
               const std::string& status, const std::string& source = "") {
   for (const json& payload : world.received(path, since)) {
     for (const json& alert : payload.value("alerts", json::array())) {
-      const json labels = alert.value("labels", json::object());
-      if (alert.value("status", "") == status && matches(labels, c) &&
-          (source.empty() || labels.value("source", "") == source)) {
+      const Labels labels = labels_of(alert.value("labels", json::object()));
+      const auto named = labels.find("alertname");
+      if (alert.value("status", "") == status && named != labels.end() &&
+          is_the_alert(named->second, labels, c) &&
+          (source.empty() || (labels.count("source") != 0 && labels.at("source") == source))) {
         return true;
       }
     }

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <initializer_list>
 #include <map>
@@ -26,6 +25,7 @@
 
 #include "tests/support/http_get.h"
 #include "tests/support/process.h"
+#include "tests/support/service_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/why.h"
 
@@ -42,18 +42,6 @@ constexpr auto kSettleTimeout = 5s;
 
 inline httplib::Headers bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
-}
-
-// The number after `prefix` at the end of `line`, e.g. the port in "listening on port 8080".
-inline int port_after(const std::string& line, std::string_view prefix) {
-  std::size_t at = line.find(prefix);
-  REQUIRE_MESSAGE(at != std::string::npos, "no \"" << prefix << "\" in: " << line);
-  std::string_view digits = std::string_view(line).substr(at + prefix.size());
-  int port = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  REQUIRE_MESSAGE((ec == std::errc() && end == digits.data() + digits.size() && port > 0),
-                  "no port in: " << line);
-  return port;
 }
 
 // A loopback port nothing listens on: the kernel picks it, and it is closed again at once.
@@ -125,26 +113,14 @@ inline ToolRun run_to_exit(const std::string& binary, const std::vector<std::str
 }
 
 // A checkers-example service on a port of its own.
-struct ExampleService {
-  Process process;
-  int port = 0;
-
-  std::string url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
-  }
-};
+using ExampleService = ServiceProcess;
 
 // Starts checkers-example with `flags` (--fail, --degrade, --hang, --details-token T…). It stops
 // at once on SIGTERM (no drain grace), and is killed when the test case ends.
 inline ExampleService start_example(std::vector<std::string> flags) {
   flags.insert(flags.end(), {"--port", "0", "--drain-grace", "0s"});
-  auto process = Process::spawn(CHECKERS_EXAMPLE_BIN, flags);
-  REQUIRE_MESSAGE(process, why(process));
-  constexpr std::string_view kListening = "listening on http://127.0.0.1:";
-  auto line = process->wait_for_line(kListening, kStartTimeout);
-  REQUIRE_MESSAGE(line, why(line));
-  int port = port_after(*line, kListening);
-  return ExampleService{std::move(*process), port};
+  return start_service_process(CHECKERS_EXAMPLE_BIN, flags, kStartTimeout,
+                               "listening on http://127.0.0.1:");
 }
 
 // A running vitals-agent. Its stdout and log lines come through `process`.

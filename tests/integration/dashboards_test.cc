@@ -315,24 +315,11 @@ void exposed_names(const std::string& text, std::set<std::string>& names) {
   }
 }
 
-struct Service {
-  Process process;
-  int port = 0;
-
-  std::string url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
-  }
-};
+using Service = ServiceProcess;
 
 Service start_service(const char* binary, std::vector<std::string> args) {
   args.insert(args.end(), {"--port", "0", "--check-interval", "200ms", "--drain-grace", "0s"});
-  auto process = Process::spawn(binary, args);
-  REQUIRE_MESSAGE(process, why(process));
-  constexpr std::string_view kListening = "listening on port ";
-  auto line = process->wait_for_line(kListening, kStartTimeout);
-  REQUIRE_MESSAGE(line, why(line));
-  int port = port_after(*line, kListening);
-  return Service{std::move(*process), port};
+  return start_service_process(binary, args, kStartTimeout);
 }
 
 bool has_sample(const std::vector<Sample>& samples, const std::string& name,

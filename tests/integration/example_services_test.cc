@@ -3,7 +3,6 @@
 // count, events that reach the feed, each fault's effect, and recovery once it is cleared.
 #include <signal.h>
 
-#include <charconv>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -17,6 +16,7 @@
 
 #include "tests/support/http_get.h"
 #include "tests/support/process.h"
+#include "tests/support/service_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/why.h"
 
@@ -34,25 +34,12 @@ const httplib::Headers kWithToken = {{"Authorization", std::string("Bearer ") + 
 // Authorisations counted before a share (declined, error) is judged: at 50 a second, 2 s.
 constexpr double kWindow = 100;
 
-struct Service {
-  Process process;
-  int port = 0;
-};
+using Service = ServiceProcess;
 
 Service start_service(const char* binary, std::vector<std::string> args) {
   args.insert(args.end(), {"--port", "0", "--check-interval", "200ms", "--heartbeat-window", "2s",
                            "--details-token", kToken, "--drain-grace", "0s"});
-  auto process = Process::spawn(binary, args);
-  REQUIRE_MESSAGE(process, why(process));
-  constexpr std::string_view kListening = "listening on port ";
-  auto listening = process->wait_for_line(kListening, kStartTimeout);
-  REQUIRE_MESSAGE(listening, why(listening));
-  std::string_view port = std::string_view(*listening).substr(kListening.size());
-  Service service{std::move(*process), 0};
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), service.port);
-  REQUIRE_MESSAGE((ec == std::errc() && end == port.data() + port.size()),
-                  "no port in: " << *listening);
-  return service;
+  return start_service_process(binary, args, kStartTimeout);
 }
 
 HttpReply get(const Service& service, const std::string& path,
