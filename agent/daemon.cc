@@ -22,6 +22,7 @@
 #include "agent/rule_runner.h"
 #include "agent/schedule/scheduler.h"
 #include "agent/state/dependencies.h"
+#include "agent/status/status_page.h"
 #include "agent/store/history_store.h"
 #include "agent/store/sample_window.h"
 #include "agent/watch/target_set.h"
@@ -115,6 +116,13 @@ Duration warmup_limit(const Config& config) {
   return std::min<Duration>(longest + std::chrono::seconds(1), std::chrono::minutes(2));
 }
 
+// The status page fetches itself again every scrape interval (nothing changes faster), at least
+// every second and at most every minute.
+Duration status_refresh(const Config& config) {
+  return std::clamp<Duration>(config.global.scrape_interval, std::chrono::seconds(1),
+                              std::chrono::minutes(1));
+}
+
 std::vector<std::string> names_of(const Config& config, bool services) {
   std::vector<std::string> names;
   if (services) {
@@ -149,6 +157,8 @@ struct Daemon::Impl {
   std::unique_ptr<Notifier> notifier;
   mutable std::mutex dependencies_mu;
   std::shared_ptr<const Dependencies> dependencies;  // guarded by dependencies_mu
+  std::unique_ptr<status::StatusPage> status_page;
+  std::atomic<bool> status_observing{false};
   std::unique_ptr<WebServer> web;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
@@ -160,6 +170,8 @@ struct Daemon::Impl {
   std::string render_metrics() const;
   std::string self_metrics() const;
   void scrape_self();
+  status::StatusInputs status_inputs() const;
+  void observe_status();
 
   std::unique_ptr<TargetIngester> self_ingester;  // on the CPU pool, one scrape at a time
   std::atomic<bool> self_scrape_running{false};
@@ -194,6 +206,7 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   if (history) metrics.set_history(history->metrics());
   if (rules) rules->observe(*targets->snapshot());
   if (notifier) notifier->refresh();  // dependencies may have gone down or come back
+  observe_status();
   if (now >= next_self_scrape) {
     next_self_scrape = now + std::chrono::milliseconds(self_scrape_every_ms.load());
     scrape_self();
@@ -240,6 +253,24 @@ void Daemon::Impl::scrape_self() {
   });
 }
 
+status::StatusInputs Daemon::Impl::status_inputs() const {
+  return {
+      .now = real_clock().wall_now(), .snapshot = targets->snapshot(), .rules = rules->status()};
+}
+
+// The status page follows the components' states (incidents, uptime) once a housekeeping period,
+// on the CPU pool: it writes to SQLite. One observation at a time; a slow one skips the next.
+void Daemon::Impl::observe_status() {
+  if (!status_page || status_observing.exchange(true)) return;
+  cpu->submit([this] {
+    if (auto observed = status_page->observe(status_inputs()); !observed) {
+      log::warn("status page: could not record the components' states",
+                {{"reason", to_string(observed.error())}});
+    }
+    status_observing = false;
+  });
+}
+
 Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   WebHandlers handlers;
   handlers.snapshot = [this] { return targets->snapshot(); };
@@ -250,6 +281,7 @@ Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   handlers.window = window.get();
   handlers.rules = [this] { return rules->status(); };
   handlers.notifier = notifier.get();
+  handlers.status = [this] { return status_page->render(status_inputs()); };
   auto server = WebServer::start(
       {.listen_address = config.web.listen_address, .admin_token = admin_token}, handlers);
   if (!server) return tl::unexpected(server.error());
@@ -326,6 +358,16 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
       warmup_limit(impl->config));
   if (!rules) return tl::unexpected(rules.error());
   impl->rules = std::move(*rules);
+  auto status_page = status::StatusPage::open(
+      sibling_path(impl->config.storage.path, "status"), impl->history.get(),
+      [raw](const LabelPairs& labels) { return raw->notifier->fingerprint_of(labels); });
+  if (!status_page) return tl::unexpected(status_page.error());
+  impl->status_page = std::move(*status_page);
+  if (auto configured =
+          impl->status_page->configure(impl->config.status_page, status_refresh(impl->config));
+      !configured) {
+    return tl::unexpected(configured.error());
+  }
   impl->cpu = std::make_unique<ThreadPool>(1, 2);
   impl->recorder = std::make_unique<TargetRecorder>(*impl->window);
   impl->recording = std::make_unique<RecordingQueue>(
@@ -422,6 +464,11 @@ Result<void> Daemon::reload() {
     std::lock_guard<std::mutex> lock(impl_->dependencies_mu);
     impl_->dependencies = dependencies_of(*next);
   }
+  if (auto configured = impl_->status_page->configure(next->status_page, status_refresh(*next));
+      !configured) {
+    log::error("the status page kept its previous components",
+               {{"reason", to_string(configured.error())}});
+  }
   impl_->self_scrape_every_ms = to_ms(next->global.scrape_interval);
   impl_->config = std::move(*next);
   impl_->metrics.config_reloaded(true, real_clock().wall_now());
@@ -458,6 +505,12 @@ void Daemon::stop() {
     (void)impl_->recorder.release();
     (void)impl_->rules.release();
     (void)impl_->window.release();
+  }
+  // The CPU pool is drained: no observation is running.
+  if (impl_->status_page) {
+    if (auto flushed = impl_->status_page->flush(); !flushed) {
+      log::error("status page flush failed at shutdown", {{"reason", to_string(flushed.error())}});
+    }
   }
   impl_->rules.reset();
   impl_->cpu.reset();

@@ -30,6 +30,8 @@ void mount_rules_routes(httplib::Server& server, const WebHandlers& handlers);
 // /api/v1/silences, /api/v1/alerts/{id}/ack and /api/v1/notifications.
 void mount_notify_routes(httplib::Server& server, const WebHandlers& handlers,
                          const WebOptions& options);
+// GET / (the status page), /static/{asset} and /api/v1/status.
+void mount_status_routes(httplib::Server& server, const WebHandlers& handlers);
 // The query-size bound, JSON and text error bodies, security headers.
 void install_edge_handlers(httplib::Server& server, const WebOptions& options);
 

@@ -111,6 +111,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebOptions options, WebHandl
   detail::mount_query_routes(impl->server, impl->handlers);
   detail::mount_rules_routes(impl->server, impl->handlers);
   detail::mount_notify_routes(impl->server, impl->handlers, impl->options);
+  detail::mount_status_routes(impl->server, impl->handlers);
   auto port = bind_listener(impl->server, *address, impl->options.listen_address);
   if (!port) return tl::unexpected(port.error());
   impl->port = *port;

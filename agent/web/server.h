@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "agent/state/views.h"
 #include "agent/store/history_store.h"
 #include "agent/store/sample_window.h"
@@ -37,6 +39,9 @@ struct WebHandlers {
   std::function<RuleStatuses()> rules{};
   // Silences, acks, the notification log, and alerts' notification state; 503 without it.
   Notifier* notifier = nullptr;
+  // The data of GET /api/v1/status (docs/status-page.md); 503 without it. The page at / is
+  // served either way.
+  std::function<nlohmann::json()> status{};
 };
 
 struct WebOptions {
