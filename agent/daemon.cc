@@ -282,8 +282,11 @@ Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   handlers.rules = [this] { return rules->status(); };
   handlers.notifier = notifier.get();
   handlers.status = [this] { return status_page->render(status_inputs()); };
-  auto server = WebServer::start(
-      {.listen_address = config.web.listen_address, .admin_token = admin_token}, handlers);
+  auto server = WebServer::start({.listen_address = config.web.listen_address,
+                                  .admin_token = admin_token,
+                                  .api_requests_per_second = config.web.api_requests_per_second,
+                                  .api_burst = config.web.api_burst},
+                                 handlers);
   if (!server) return tl::unexpected(server.error());
   web = std::move(*server);
   return {};
@@ -446,10 +449,12 @@ Result<void> Daemon::reload() {
   if (next->web.listen_address != running.web.listen_address ||
       next->storage.path != running.storage.path ||
       next->storage.window_retention != running.storage.window_retention ||
-      next->web.admin_token_file != running.web.admin_token_file) {
+      next->web.admin_token_file != running.web.admin_token_file ||
+      next->web.api_requests_per_second != running.web.api_requests_per_second ||
+      next->web.api_burst != running.web.api_burst) {
     log::warn(
-        "listen address, storage path, window retention and admin token change only on "
-        "restart");
+        "listen address, storage path, window retention, admin token and API rate limit change "
+        "only on restart");
     next->web = running.web;
     next->storage = running.storage;
   }

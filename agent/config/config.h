@@ -43,6 +43,9 @@ struct StorageConfig {
 struct WebConfig {
   std::string listen_address{"127.0.0.1:9464"};
   std::optional<std::string> admin_token_file{};  // resolved against the config's directory
+  // Requests under /api/ per client address (a token bucket); 0 turns the limit off.
+  double api_requests_per_second{100};
+  double api_burst{200};
 };
 
 // Prometheus' `authorization:` block, Bearer type only: sent with the health and metrics

@@ -68,6 +68,14 @@ void read_web(const MapReader& m, const std::string& base_dir, WebConfig& w) {
   if (m.read("admin_token_file", w.admin_token_file)) {
     w.admin_token_file = resolve_path(base_dir, *w.admin_token_file);
   }
+  const MapReader limit = m.map("api_rate_limit", {"requests_per_second", "burst"});
+  if (limit.read("requests_per_second", w.api_requests_per_second) &&
+      w.api_requests_per_second < 0) {
+    limit.fail("requests_per_second", "must be 0 (no limit) or more");
+  }
+  if (limit.read("burst", w.api_burst) && w.api_burst < 1) {
+    limit.fail("burst", "must be at least 1");
+  }
 }
 
 void read_rule_files(const MapReader& top, const std::string& base_dir,
@@ -120,7 +128,8 @@ void read_config(YamlReader& reader, const YAML::Node& root, Config& config) {
                                  "external_labels", "vantage_failing_fraction"}),
               config.global);
   read_storage(top.map("storage", {"path", "retention", "window_retention"}), config.storage);
-  read_web(top.map("web", {"listen_address", "admin_token_file"}), base_dir, config.web);
+  read_web(top.map("web", {"listen_address", "admin_token_file", "api_rate_limit"}), base_dir,
+           config.web);
   read_services(top, config.global, base_dir, config.services);
   read_probes(top, config.global, config.probes);
   read_rule_files(top, base_dir, config.rule_files);

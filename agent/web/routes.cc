@@ -5,12 +5,15 @@
 #include "agent/web/routes.h"
 
 #include <cctype>
+#include <cmath>
 #include <exception>
+#include <sstream>
 #include <string>
 
 #include <httplib.h>
 
 #include "agent/web/api_json.h"
+#include "agent/web/rate_limiter.h"
 #include "vitals/common/log.h"
 #include "vitals/common/secure_compare.h"
 
@@ -29,6 +32,7 @@ std::string_view error_type(int status) {
   switch (status) {
     case 404:
       return "not_found";
+    case 429:
     case 503:
       return "unavailable";
     default:
@@ -74,17 +78,38 @@ void fail_internally(const Request& request, Response& response, std::string_vie
   write_error(request, response, 500, "internal", "internal error; see the agent's log");
 }
 
+// 429 with Retry-After when the client has used up its API requests.
+bool over_rate_limit(const Request& request, Response& response, const WebOptions& options,
+                     RateLimiter& limiter) {
+  if (!is_api(request)) return false;
+  const SteadyTime now = std::chrono::steady_clock::now();
+  if (limiter.allow(request.remote_addr, now)) return false;
+  const double wait =
+      std::chrono::duration<double>(limiter.wait_for_token(request.remote_addr, now)).count();
+  response.set_header("Retry-After",
+                      std::to_string(std::max<long>(1, std::lround(std::ceil(wait)))));
+  std::ostringstream message;
+  message << "too many requests from " << request.remote_addr << ": at most "
+          << options.api_requests_per_second << " a second, in bursts of " << options.api_burst;
+  write_error(request, response, 429, "unavailable", message.str());
+  return true;
+}
+
 }  // namespace
 
-void install_edge_handlers(httplib::Server& server, const WebOptions& options) {
+void install_edge_handlers(httplib::Server& server, const WebOptions& options,
+                           RateLimiter& limiter) {
   server.set_payload_max_length(options.max_request_body_bytes);
-  server.set_pre_routing_handler([&options](const Request& request, Response& response) {
+  server.set_pre_routing_handler([&options, &limiter](const Request& request, Response& response) {
     std::size_t size = query_bytes(request);
-    if (size <= options.max_query_bytes) return HandlerResponse::Unhandled;
-    write_error(request, response, 414, "bad_data",
-                "query string of " + std::to_string(size) + " bytes exceeds the limit of " +
-                    std::to_string(options.max_query_bytes));
-    return HandlerResponse::Handled;
+    if (size > options.max_query_bytes) {
+      write_error(request, response, 414, "bad_data",
+                  "query string of " + std::to_string(size) + " bytes exceeds the limit of " +
+                      std::to_string(options.max_query_bytes));
+      return HandlerResponse::Handled;
+    }
+    return over_rate_limit(request, response, options, limiter) ? HandlerResponse::Handled
+                                                                : HandlerResponse::Unhandled;
   });
   server.set_error_handler(
       httplib::Server::HandlerWithResponse([&options](const Request& request, Response& response) {

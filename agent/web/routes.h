@@ -32,8 +32,11 @@ void mount_notify_routes(httplib::Server& server, const WebHandlers& handlers,
                          const WebOptions& options);
 // GET / (the status page), /static/{asset} and /api/v1/status.
 void mount_status_routes(httplib::Server& server, const WebHandlers& handlers);
-// The query-size bound, JSON and text error bodies, security headers.
-void install_edge_handlers(httplib::Server& server, const WebOptions& options);
+class RateLimiter;
+// The query-size bound, the API's rate limit, JSON and text error bodies, security headers.
+// `options` and `limiter` must outlive `server`.
+void install_edge_handlers(httplib::Server& server, const WebOptions& options,
+                           RateLimiter& limiter);
 
 // Wraps a route so an exception becomes a logged 500 instead of escaping into httplib.
 RouteHandler guarded(RouteHandler handler);

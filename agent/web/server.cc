@@ -10,6 +10,7 @@
 
 #include "agent/web/bounded_task_queue.h"
 #include "agent/web/listen_address.h"
+#include "agent/web/rate_limiter.h"
 #include "agent/web/routes.h"
 #include "vitals/common/log.h"
 
@@ -18,6 +19,7 @@ namespace vitals {
 struct WebServer::Impl {
   const WebOptions options;
   const WebHandlers handlers;  // the routes hold references into these two
+  detail::RateLimiter api_limiter{{options.api_requests_per_second, options.api_burst}};
   httplib::Server server{};
   int port = 0;
   std::thread serve_thread{};
@@ -105,7 +107,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebOptions options, WebHandl
   if (!address) return tl::unexpected(address.error());
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handlers));
   configure(impl->server, impl->options);
-  detail::install_edge_handlers(impl->server, impl->options);
+  detail::install_edge_handlers(impl->server, impl->options, impl->api_limiter);
   detail::mount_lifecycle_routes(impl->server, impl->handlers, impl->options);
   detail::mount_api_routes(impl->server, impl->handlers);
   detail::mount_query_routes(impl->server, impl->handlers);

@@ -51,7 +51,11 @@ struct WebOptions {
   std::string admin_token{};
   std::size_t max_request_body_bytes = 1 << 20;  // larger bodies: 413
   std::size_t max_query_bytes = 8192;            // longer query strings: 414
-  std::size_t worker_threads = 8;                // connections served at once
+  // Requests under /api/ per client address: a token bucket refilled at this rate, holding at
+  // most api_burst; past it 429 with Retry-After. 0 turns the limit off.
+  double api_requests_per_second = 100;
+  double api_burst = 200;
+  std::size_t worker_threads = 8;  // connections served at once
   // Accepted connections waiting for a worker; past this the server stops accepting and the
   // kernel's listen backlog holds the rest.
   std::size_t max_pending_connections = 64;

@@ -167,6 +167,8 @@ TEST_CASE("an empty file gives every default") {
   CHECK(c.storage.retention == 30 * 24h);
   CHECK(c.web.listen_address == "127.0.0.1:9464");
   CHECK_FALSE(c.web.admin_token_file.has_value());
+  CHECK(c.web.api_requests_per_second == 100);
+  CHECK(c.web.api_burst == 200);
   CHECK(c.services.empty());
   CHECK(c.probes.empty());
   CHECK_FALSE(c.alerting.route.has_value());
@@ -304,4 +306,14 @@ TEST_CASE("a target is the same across a reload unless what it runs changed") {
   std::get<vitals::HttpProbe>(after.probes[0].kind).url += "x";
   after.probes[0].timeout -= 1s;
   CHECK_FALSE(vitals::same_target(before.probes[0], after.probes[0]));
+}
+
+TEST_CASE("the API's rate limit is read, and refused when it makes no sense") {
+  Config c = parse_ok("web: {api_rate_limit: {requests_per_second: 0, burst: 5}}\n");
+  CHECK(c.web.api_requests_per_second == 0);
+  CHECK(c.web.api_burst == 5);
+  CHECK(vitals::testing::error_of("web:\n  api_rate_limit: {requests_per_second: -1}\n") ==
+        "vitals.yml:2:41: web.api_rate_limit.requests_per_second: must be 0 (no limit) or more");
+  CHECK(vitals::testing::error_of("web:\n  api_rate_limit: {burst: 0.5}\n") ==
+        "vitals.yml:2:27: web.api_rate_limit.burst: must be at least 1");
 }

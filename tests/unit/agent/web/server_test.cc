@@ -222,5 +222,24 @@ TEST_CASE("stop ends serving and can be called twice") {
   CHECK(request(port, "GET", "/-/healthy").status == 0);
 }
 
+TEST_CASE("the API answers 429 with Retry-After past a client's rate; /metrics is not limited") {
+  WebFixture fixture;
+  auto server = fixture.start(
+      {.listen_address = "127.0.0.1:0", .api_requests_per_second = 0.5, .api_burst = 2});
+  REQUIRE(server);
+  const int port = (*server)->port();
+  CHECK(request(port, "GET", "/api/v1/services").status == 200);
+  CHECK(request(port, "GET", "/api/v1/probes").status == 200);
+  const auto refused = request(port, "GET", "/api/v1/services");
+  CHECK(refused.status == 429);
+  CHECK(refused.json().at("errorType") == "unavailable");
+  CHECK(refused.json().at("error").get<std::string>().find("too many requests") !=
+        std::string::npos);
+  const int retry_after = std::stoi(refused.header("Retry-After"));
+  CHECK(retry_after >= 1);
+  CHECK(retry_after <= 2);
+  for (int i = 0; i < 5; ++i) CHECK(request(port, "GET", "/metrics").status == 200);
+}
+
 }  // namespace
 }  // namespace vitals
