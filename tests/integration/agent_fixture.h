@@ -17,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -207,6 +208,9 @@ inline nlohmann::json get_data(int port, const std::string& path,
   return body["data"];
 }
 
+// Between two tries of a poll: well inside the API's rate limit (100 a second per client).
+constexpr auto kPollPause = 20ms;
+
 // Asks `path` until its data satisfies `done` or `timeout` passes; returns the last data. For
 // what the log has already announced but the API shows a moment later: each try is a full round
 // trip, and the wait is bounded.
@@ -215,7 +219,10 @@ nlohmann::json poll_data(int port, const std::string& path, Done done,
                          Duration timeout = kSettleTimeout) {
   SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json data = get_data(port, path);
-  while (!done(data) && std::chrono::steady_clock::now() < deadline) data = get_data(port, path);
+  while (!done(data) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kPollPause);
+    data = get_data(port, path);
+  }
   return data;
 }
 
