@@ -155,14 +155,23 @@ std::string month_start_day(WallTime now) {
 }
 
 json slo_json(double objective_percent, const std::vector<DayRollup>& month_days, WallTime now) {
-  const std::optional<double> availability = total_of(month_days).availability();
-  const double allowance = 1.0 - objective_percent / 100.0;
+  const DayRollup month = total_of(month_days);
+  const std::optional<double> availability = month.availability();
+  // The month's allowance of downtime, over the whole calendar month: what a 99.9% objective
+  // allows is 43 minutes of a 30-day month, however much of it has passed.
+  const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(now)};
+  const auto month_length =
+      std::chrono::sys_days{today.year() / today.month() / std::chrono::last} -
+      std::chrono::sys_days{today.year() / today.month() / 1} + std::chrono::days(1);
+  const double allowed_seconds =
+      (1.0 - objective_percent / 100.0) *
+      std::chrono::duration_cast<std::chrono::seconds>(month_length).count();
+  const double downtime_seconds = seconds_of(month.partial_ms + month.major_ms);
   json budget = nullptr;
-  if (availability) budget = 1.0 - (1.0 - *availability) / allowance;
-  return {{"objective", objective_percent},
-          {"month", utc_day(now).substr(0, 7)},
-          {"availability", nullable(availability)},
-          {"budget_left", std::move(budget)}};
+  if (availability) budget = 1.0 - downtime_seconds / allowed_seconds;
+  return {{"objective", objective_percent},         {"month", utc_day(now).substr(0, 7)},
+          {"availability", nullable(availability)}, {"allowed_downtime_seconds", allowed_seconds},
+          {"downtime_seconds", downtime_seconds},   {"budget_left", std::move(budget)}};
 }
 
 json incident_json(const Incident& incident) {

@@ -34,7 +34,9 @@ nlohmann::json uptime_json(const std::vector<DayRollup>& days, WallTime now);
 nlohmann::json response_time_json(const std::string& probe, const std::vector<Rollup>& rollups,
                                   WallTime now);
 
-// {"objective", "month", "availability", "budget_left"} over `month_days` (the current month's).
+// {"objective", "month", "availability", "allowed_downtime_seconds", "downtime_seconds",
+// "budget_left"} over `month_days` (the current month's): the budget is the objective's
+// allowance of downtime over the whole calendar month, less the outage time so far.
 nlohmann::json slo_json(double objective_percent, const std::vector<DayRollup>& month_days,
                         WallTime now);
 

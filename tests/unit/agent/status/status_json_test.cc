@@ -50,15 +50,26 @@ TEST_CASE("response times are per 15-minute bucket means over the last 24 hours"
   CHECK(points.front().at("seconds").is_null());
 }
 
-TEST_CASE("the error budget is what the month's downtime left of the objective's allowance") {
-  // 99.9%: 0.1% may be down. 0.05% down leaves half; 0.2% down overspends by as much again.
+TEST_CASE("the error budget is the month's downtime allowance less the outage time so far") {
+  // November has 30 days: 99.9% allows 0.1% of 2,592,000 s, 2592 s (43.2 minutes).
   const auto half = vitals::status::slo_json(
-      99.9, {{.day = "2026-11-01", .observed_ms = 1'000'000, .partial_ms = 500}}, kNow);
+      99.9, {{.day = "2026-11-01", .observed_ms = 1'000'000'000, .partial_ms = 1'296'000}}, kNow);
   CHECK(half.at("month") == "2026-11");
+  CHECK(half.at("allowed_downtime_seconds").get<double>() == doctest::Approx(2592));
+  CHECK(half.at("downtime_seconds").get<double>() == doctest::Approx(1296));
   CHECK(half.at("budget_left").get<double>() == doctest::Approx(0.5));
+  CHECK(half.at("availability").get<double>() == doctest::Approx(1 - 1296.0 / 1'000'000));
+  // Partial and major outage both count; more than the allowance overspends.
   const auto overspent = vitals::status::slo_json(
-      99.9, {{.day = "2026-11-02", .observed_ms = 1'000'000, .major_ms = 2000}}, kNow);
+      99.9,
+      {{.day = "2026-11-02", .observed_ms = 10'000'000, .partial_ms = 2'592'000},
+       {.day = "2026-11-03", .observed_ms = 10'000'000, .major_ms = 2'592'000}},
+      kNow);
   CHECK(overspent.at("budget_left").get<double>() == doctest::Approx(-1.0));
+  // A few seconds of outage barely touch it.
+  const auto brief = vitals::status::slo_json(
+      99.9, {{.day = "2026-11-27", .observed_ms = 60'000, .partial_ms = 9000}}, kNow);
+  CHECK(brief.at("budget_left").get<double>() == doctest::Approx(1 - 9.0 / 2592));
   CHECK(vitals::status::slo_json(99.9, {}, kNow).at("budget_left").is_null());
   CHECK(vitals::status::month_start_day(kNow) == "2026-11-01");
 }
