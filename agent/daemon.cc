@@ -123,12 +123,16 @@ Duration status_refresh(const Config& config) {
                               std::chrono::minutes(1));
 }
 
+// The services (or probes) this agent watches: those of its shard, as TargetSet::apply picks.
 std::vector<std::string> names_of(const Config& config, bool services) {
   std::vector<std::string> names;
+  auto add = [&](const std::string& name) {
+    if (shard_of(name, config.sharding.total) == config.sharding.index) names.push_back(name);
+  };
   if (services) {
-    for (const auto& s : config.services) names.push_back(s.name);
+    for (const auto& s : config.services) add(s.name);
   } else {
-    for (const auto& p : config.probes) names.push_back(p.name);
+    for (const auto& p : config.probes) add(p.name);
   }
   return names;
 }

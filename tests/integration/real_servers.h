@@ -129,6 +129,30 @@ inline Alertmanager start_alertmanager(const std::string& binary, const TempDir&
   }
 }
 
+// Two Alertmanagers on loopback with `config`, each naming the other as its peer, their data
+// under `dir` (am-a, am-b). Every port is chosen before it is bound, so a pair that lost one to
+// another process is started again on new ones. The cluster may not have formed yet: see
+// wait_until_clustered.
+inline std::pair<Alertmanager, Alertmanager> start_alertmanager_pair(const std::string& binary,
+                                                                     const TempDir& dir,
+                                                                     const std::string& config,
+                                                                     Duration peer_timeout) {
+  std::string failures;
+  for (int attempt = 1;; ++attempt) {
+    const int gossip_a = unused_port();
+    const int gossip_b = unused_port();
+    auto a = try_start_alertmanager(binary, config, dir.file("am-a"), unused_port(),
+                                    ClusterPorts{gossip_a, gossip_b, peer_timeout}, failures);
+    std::optional<Alertmanager> b;
+    if (a) {
+      b = try_start_alertmanager(binary, config, dir.file("am-b"), unused_port(),
+                                 ClusterPorts{gossip_b, gossip_a, peer_timeout}, failures);
+    }
+    if (b) return {std::move(*a), std::move(*b)};
+    REQUIRE_MESSAGE(attempt < 3, "the Alertmanager cluster did not start:" << failures);
+  }
+}
+
 // GET `path` as JSON, asked again until `done` holds or `timeout` passes; returns the last
 // answer. Prometheus' and Alertmanager's APIs answer bare JSON, not the agent's envelope.
 template <class Done>
@@ -142,6 +166,19 @@ nlohmann::json poll_json(int port, const std::string& path, Done done, Duration 
     }
     std::this_thread::sleep_for(100ms);
   }
+}
+
+// Waits until `am` counts `members` members in its cluster, itself included, and has settled
+// (status "ready"); fails the test when it has not within `timeout`.
+inline void wait_until_clustered(const Alertmanager& am, std::size_t members, Duration timeout) {
+  auto joined = [&](const nlohmann::json& status) {
+    if (!status.is_object()) return false;
+    const nlohmann::json cluster = status.value("cluster", nlohmann::json::object());
+    return cluster.value("status", "") == "ready" &&
+           cluster.value("peers", nlohmann::json::array()).size() == members;
+  };
+  nlohmann::json status = poll_json(am.port, "/api/v2/status", joined, timeout);
+  REQUIRE_MESSAGE(joined(status), am.url() << ": " << status.dump());
 }
 
 }  // namespace vitals::testing
