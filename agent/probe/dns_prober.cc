@@ -43,7 +43,7 @@ Duration first_try_timeout(Duration probe_timeout) {
 class DnsProber final : public Prober {
  public:
   DnsProber(const DnsProbe& config, Duration timeout, NetLoop& loop)
-      : config_(config), loop_(loop), expect_(config.expect_regex), run_(loop) {
+      : config_(config), expect_(config.expect_regex), run_(loop) {
     auto channel = AresChannel::create(loop, config.server, first_try_timeout(timeout));
     if (channel) {
       channel_ = std::move(*channel);
@@ -98,7 +98,6 @@ class DnsProber final : public Prober {
   }
 
   const DnsProbe config_;
-  NetLoop& loop_;
   const Pattern expect_;
   std::unique_ptr<AresChannel> channel_{};
   std::string setup_error_{};

@@ -11,7 +11,9 @@ LabelPairs with_external_labels(LabelPairs labels, const ExternalLabels& externa
   for (const auto& [name, value] : external_labels) {
     auto begin = labels.begin();
     auto end = begin + static_cast<std::ptrdiff_t>(own);
-    bool taken = std::any_of(begin, end, [&](const LabelPair& l) { return l.name == name; });
+    // An init-capture: clang before 16 cannot capture a structured binding.
+    bool taken =
+        std::any_of(begin, end, [&wanted = name](const LabelPair& l) { return l.name == wanted; });
     if (!taken) labels.push_back(LabelPair{name, value});
   }
   std::sort(labels.begin(), labels.end(),

@@ -67,6 +67,13 @@ Result<Duration> parse_duration(std::string_view text) {
     int rank = rank_of(unit->suffix);
     if (rank <= last_rank) return invalid();
     last_rank = rank;
+    // Duration counts nanoseconds in 64 bits (about 292 years): past that the product or the sum
+    // would overflow, so refuse it as Prometheus does ("duration out of range").
+    if (amount > Duration::max() / unit->length ||
+        total > Duration::max() - amount * unit->length) {
+      return make_error(ErrorCode::InvalidArgument,
+                        "invalid duration \"" + std::string(text) + "\": out of range");
+    }
     total += amount * unit->length;
     pos = digits + unit->suffix.size();
   }

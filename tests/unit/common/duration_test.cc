@@ -27,6 +27,20 @@ TEST_CASE("malformed durations are refused with the text in the message") {
   }
 }
 
+// Found by tests/fuzz (api_params): 11767225600h overflowed the nanosecond count (undefined
+// behaviour, caught by UBSan) instead of being refused.
+TEST_CASE("durations past about 292 years are refused as out of range, not overflowed") {
+  CHECK(parse_duration("106751d").value() == 106751 * 24h);
+  CHECK(parse_duration("292y").value() == 292 * 365 * 24h);
+  for (const char* huge : {"11767225600h", "106752d", "293y", "292y52w", "999999999999y",
+                           "11767225600h3\313m15s500+s"}) {
+    auto parsed = parse_duration(huge);
+    REQUIRE_MESSAGE(!parsed, "accepted \"", huge, "\"");
+    CHECK(parsed.error().code == vitals::ErrorCode::InvalidArgument);
+  }
+  CHECK(parse_duration("292y52w").error().message == "invalid duration \"292y52w\": out of range");
+}
+
 TEST_CASE("durations print like Go's time.Duration") {
   CHECK(format_duration(0s) == "0s");
   CHECK(format_duration(1s) == "1s");
