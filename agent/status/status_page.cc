@@ -1,5 +1,7 @@
 #include "agent/status/status_page.h"
 
+#include <map>
+
 #include "agent/status/status_json.h"
 #include "vitals/common/log.h"
 #include "vitals/common/time_format.h"
@@ -106,6 +108,12 @@ json StatusPage::render(const StatusInputs& inputs) {
   const std::string today = utc_day(inputs.now);
   const std::string first_day = utc_day(inputs.now - std::chrono::days(kUptimeDays - 1));
 
+  auto day_of_rollups = [&](const std::string& probe) -> std::vector<Rollup> {
+    if (history_ == nullptr) return {};
+    return or_log(history_->rollups(probe, inputs.now - std::chrono::hours(24)), "probe rollups");
+  };
+  // A probe can belong to several components: its rollups are read once per answer.
+  std::map<std::string, json> response_time_of;
   json components = json::array();
   for (std::size_t i = 0; i < assessments.size(); ++i) {
     const StatusComponentConfig& config = page.components[i];
@@ -114,12 +122,9 @@ json StatusPage::render(const StatusInputs& inputs) {
     component.update(uptime_json(days, inputs.now));
     json response_times = json::array();
     for (const std::string& probe : config.probes) {
-      std::vector<Rollup> rollups;
-      if (history_ != nullptr) {
-        rollups =
-            or_log(history_->rollups(probe, inputs.now - std::chrono::hours(24)), "probe rollups");
-      }
-      response_times.push_back(response_time_json(probe, rollups, inputs.now));
+      auto [known, fresh] = response_time_of.try_emplace(probe);
+      if (fresh) known->second = response_time_json(probe, day_of_rollups(probe), inputs.now);
+      response_times.push_back(known->second);
     }
     component["response_time"] = std::move(response_times);
     component["slo"] = nullptr;

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "agent/store/history_db.h"
+
 namespace vitals::status {
 namespace {
 
@@ -52,12 +54,10 @@ constexpr std::string_view kDays =
 constexpr std::string_view kIncidentColumns =
     "SELECT id, component, worst, opened_ms, closed_ms FROM incidents ";
 
+using detail::from_unix_ms;
+// The history's unit for every time column: Unix milliseconds.
 std::int64_t unix_ms(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-WallTime from_unix_ms(std::int64_t ms) {
-  return WallTime(std::chrono::milliseconds(ms));
+  return detail::to_unix_ms(t);
 }
 
 template <class F>

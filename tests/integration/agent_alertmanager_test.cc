@@ -106,38 +106,6 @@ std::string alertmanager_config(const TempDir& dir, const std::string& hook) {
                             hook + "\", send_resolved: true}]\n");
 }
 
-// Two Alertmanagers on loopback, each naming the other as its peer. Every port is chosen before
-// it is bound, so a pair that lost one to another process is started again on new ones.
-std::pair<Alertmanager, Alertmanager> start_cluster(const std::string& binary, const TempDir& dir,
-                                                    const std::string& config) {
-  std::string failures;
-  for (int attempt = 1;; ++attempt) {
-    const int gossip_a = unused_port();
-    const int gossip_b = unused_port();
-    auto a = try_start_alertmanager(binary, config, dir.file("am-a"), unused_port(),
-                                    ClusterPorts{gossip_a, gossip_b, kPeerTimeout}, failures);
-    std::optional<Alertmanager> b;
-    if (a) {
-      b = try_start_alertmanager(binary, config, dir.file("am-b"), unused_port(),
-                                 ClusterPorts{gossip_b, gossip_a, kPeerTimeout}, failures);
-    }
-    if (b) return {std::move(*a), std::move(*b)};
-    REQUIRE_MESSAGE(attempt < 3, "the Alertmanager cluster did not start:" << failures);
-  }
-}
-
-// Waits until the Alertmanager sees both members of the cluster and has settled.
-void wait_for_cluster(const Alertmanager& am) {
-  auto joined = [](const json& status) {
-    if (!status.is_object()) return false;
-    const json cluster = status.value("cluster", json::object());
-    return cluster.value("status", "") == "ready" &&
-           cluster.value("peers", json::array()).size() == 2;
-  };
-  json status = poll_json(am.port, "/api/v2/status", joined, kClusterTimeout);
-  REQUIRE_MESSAGE(joined(status), am.url() << ": " << status.dump());
-}
-
 // The Alertmanager's active alerts named `name`, once it has at least one.
 json wait_for_alerts(const Alertmanager& am, const std::string& name) {
   auto named = [&](const json& alerts) {
@@ -172,16 +140,6 @@ double wait_pushes(const Agent& agent, const std::string& alertmanager, double t
   const double count = pushes(samples, alertmanager);
   REQUIRE_MESSAGE(count > than, "pushes to " << alertmanager << ": " << count << agent.said());
   return count;
-}
-
-// How many notifications the Alertmanager sent to webhooks, by its own /metrics.
-double webhooks_sent(const Alertmanager& am) {
-  HttpReply reply = get(am.port, "/metrics");
-  REQUIRE_MESSAGE(reply.status == 200, reply.body);
-  auto sent = sample_value(parse_samples(reply.body), "alertmanager_notifications_total",
-                           {{"integration", "webhook"}});
-  REQUIRE_MESSAGE(sent, am.url() << " has no alertmanager_notifications_total for webhooks");
-  return *sent;
 }
 
 TEST_CASE("a real Alertmanager routes the agent's alert to its receiver, firing then resolved") {
@@ -242,9 +200,10 @@ TEST_CASE("an HA pair of agents and two clustered Alertmanagers page once, and r
   World world;
   RecordingServer hook;
   TempDir dir;
-  auto [a, b] = start_cluster(binary, dir, alertmanager_config(dir, hook.url("/alertmanager")));
-  wait_for_cluster(a);
-  wait_for_cluster(b);
+  auto [a, b] = start_alertmanager_pair(
+      binary, dir, alertmanager_config(dir, hook.url("/alertmanager")), kPeerTimeout);
+  wait_until_clustered(a, 2, kClusterTimeout);
+  wait_until_clustered(b, 2, kClusterTimeout);
   // One configuration file for both: the pair differs only in its storage and its port.
   const std::string config = world.agent_config(dir, {a.url(), b.url()});
   Agent one = start_agent(config, dir.file("one.db"));

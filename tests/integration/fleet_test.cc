@@ -439,16 +439,6 @@ double pushes(const std::vector<Sample>& samples, const std::string& alertmanage
       .value_or(0);
 }
 
-// How many notifications the Alertmanager sent to webhooks, by its own /metrics.
-double webhooks_sent(const Alertmanager& am) {
-  HttpReply reply = get(am.port, "/metrics");
-  REQUIRE_MESSAGE(reply.status == 200, reply.body);
-  auto sent = sample_value(parse_samples(reply.body), "alertmanager_notifications_total",
-                           {{"integration", "webhook"}});
-  REQUIRE_MESSAGE(sent, am.url() << " has no alertmanager_notifications_total for webhooks");
-  return *sent;
-}
-
 double webhooks_sent(const Fleet& fleet) {
   double sent = 0;
   for (const Alertmanager& am : fleet.alertmanagers) sent += webhooks_sent(am);

@@ -181,4 +181,14 @@ inline void wait_until_clustered(const Alertmanager& am, std::size_t members, Du
   REQUIRE_MESSAGE(joined(status), am.url() << ": " << status.dump());
 }
 
+// How many notifications the Alertmanager sent to webhooks, by its own /metrics.
+inline double webhooks_sent(const Alertmanager& am) {
+  HttpReply reply = get(am.port, "/metrics");
+  REQUIRE_MESSAGE(reply.status == 200, reply.body);
+  auto sent = sample_value(parse_samples(reply.body), "alertmanager_notifications_total",
+                           {{"integration", "webhook"}});
+  REQUIRE_MESSAGE(sent, am.url() << " has no alertmanager_notifications_total for webhooks");
+  return *sent;
+}
+
 }  // namespace vitals::testing
