@@ -285,6 +285,9 @@ TEST_CASE("hang-checker times out the card's risk-engine check and shutdown is n
 
 TEST_CASE("stop-traffic stops authorisations and fails the card heartbeat until it is cleared") {
   World world;
+  // The heartbeat says "no beat yet" until the first authorisation; wait for one so the fault
+  // stops a beating heart (a loaded machine can take longer than a window to make the first).
+  next_authorisations(world.card, 1);
   switch_fault(world.card, "stop-traffic", true);
   double stopped_at = authorisations(world.card).total();
   json health = wait_for_check(world.card, "authorisations", "unhealthy");
