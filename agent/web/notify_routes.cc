@@ -9,6 +9,8 @@
 // ({name, value, isRegex, isEqual}); times are RFC 3339.
 #include <httplib.h>
 
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 #include "agent/expose/exposition.h"
@@ -45,6 +47,21 @@ nlohmann::json silence_json(const notify::Silence& silence, std::int64_t now_ms)
           {"status", {{"state", notify::to_string(notify::silence_state(silence, now_ms))}}}};
 }
 
+// A field of a JSON object the client sent, `fallback` when absent, and a 400 naming it when it
+// has another type: nlohmann's own type errors would surface as a 500.
+template <class T>
+Result<T> typed_field(const nlohmann::json& object, const char* name, T fallback) {
+  if (!object.contains(name)) return fallback;
+  const nlohmann::json& field = object.at(name);
+  const bool fits = std::is_same_v<T, bool> ? field.is_boolean() : field.is_string();
+  if (!fits) {
+    return make_error(ErrorCode::InvalidArgument,
+                      std::string(name) + (std::is_same_v<T, bool> ? " must be true or false"
+                                                                   : " must be a string"));
+  }
+  return field.get<T>();
+}
+
 Result<std::string> matcher_text(const nlohmann::json& matcher) {
   if (matcher.is_string()) return matcher.get<std::string>();
   if (!matcher.is_object() || !matcher.contains("name") || !matcher.contains("value")) {
@@ -52,11 +69,16 @@ Result<std::string> matcher_text(const nlohmann::json& matcher) {
                       "a matcher is a string like service=\"card\" or an object with name and "
                       "value");
   }
-  const bool regex = matcher.value("isRegex", false);
-  const bool equal = matcher.value("isEqual", true);
-  const char* op = regex ? (equal ? "=~" : "!~") : (equal ? "=" : "!=");
-  return matcher.at("name").get<std::string>() + op + "\"" +
-         escape_label_value(matcher.at("value").get<std::string>()) + "\"";
+  auto name = typed_field<std::string>(matcher, "name", "");
+  if (!name) return tl::unexpected(name.error());
+  auto value = typed_field<std::string>(matcher, "value", "");
+  if (!value) return tl::unexpected(value.error());
+  auto regex = typed_field(matcher, "isRegex", false);
+  if (!regex) return tl::unexpected(regex.error());
+  auto equal = typed_field(matcher, "isEqual", true);
+  if (!equal) return tl::unexpected(equal.error());
+  const char* op = *regex ? (*equal ? "=~" : "!~") : (*equal ? "=" : "!=");
+  return *name + op + "\"" + escape_label_value(*value) + "\"";
 }
 
 Result<std::int64_t> time_field(const nlohmann::json& body, const char* name,
@@ -76,7 +98,11 @@ Result<notify::Silence> silence_from(const std::string& text) {
     return make_error(ErrorCode::InvalidArgument, "the body is not a JSON object");
   }
   notify::Silence draft;
-  for (const nlohmann::json& matcher : body.value("matchers", nlohmann::json::array())) {
+  const nlohmann::json matchers = body.value("matchers", nlohmann::json::array());
+  if (!matchers.is_array()) {
+    return make_error(ErrorCode::InvalidArgument, "matchers must be a list");
+  }
+  for (const nlohmann::json& matcher : matchers) {
     auto written = matcher_text(matcher);
     if (!written) return tl::unexpected(written.error());
     draft.matchers.push_back(std::move(*written));
@@ -87,8 +113,12 @@ Result<notify::Silence> silence_from(const std::string& text) {
   if (!ends) return tl::unexpected(ends.error());
   draft.starts_at_ms = *starts;
   draft.ends_at_ms = *ends;
-  draft.created_by = body.value("createdBy", "");
-  draft.comment = body.value("comment", "");
+  auto created_by = typed_field<std::string>(body, "createdBy", "");
+  if (!created_by) return tl::unexpected(created_by.error());
+  auto comment = typed_field<std::string>(body, "comment", "");
+  if (!comment) return tl::unexpected(comment.error());
+  draft.created_by = std::move(*created_by);
+  draft.comment = std::move(*comment);
   return draft;
 }
 

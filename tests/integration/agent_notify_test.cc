@@ -194,6 +194,15 @@ TEST_CASE("a silence keeps a firing alert quiet until it expires, and an ack sto
                             R"(", "createdBy": "test", "comment": "maintenance"})");
   REQUIRE_MESSAGE(made.status == 200, made.body);
   const std::string silence = json::parse(made.body)["data"]["id"];
+  // A body of the wrong shape is the client's mistake, named, and creates nothing.
+  for (const char* wrong :
+       {R"({"matchers": "alertname=\"X\""})", R"({"matchers": [{"name": 1, "value": "x"}]})",
+        R"({"matchers": [{"name": "a", "value": "x", "isRegex": "yes"}]})",
+        R"({"matchers": ["a=\"b\""], "createdBy": 7})"}) {
+    HttpReply refused = send(agent.port, "POST", "/api/v1/silences", wrong);
+    CHECK_MESSAGE(refused.status == 400, wrong << " -> " << refused.status << " " << refused.body);
+  }
+  CHECK(get_data(agent.port, "/api/v1/silences").size() == 1);
   world.cards_failing = true;
   json muted = wait_alert(agent, "CardsFailing", [&](const json& alert) {
     return alert.contains("notification") && alert["notification"]["state"] == "suppressed";
