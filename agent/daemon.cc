@@ -1,12 +1,15 @@
 #include "agent/daemon.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "agent/config/load_config.h"
 #include "agent/expose/agent_metrics.h"
@@ -39,6 +42,9 @@ namespace {
 constexpr std::size_t kMaxInFlight = 4096;
 // How often the loop measures its own lag and refreshes the self-metrics.
 constexpr Duration kHousekeepingPeriod = std::chrono::seconds(1);
+// A wall clock that moves this much more (or less) than the steady clock between two
+// housekeeping runs was stepped: NTP slews by far less, and a late loop delays both clocks alike.
+constexpr Duration kClockJumpLimit = std::chrono::seconds(2);
 
 // Each service's bearer credentials, read here so the network thread never waits on a file.
 Result<std::map<std::string, std::string>> read_bearer_tokens(const Config& config) {
@@ -123,25 +129,45 @@ Duration status_refresh(const Config& config) {
                               std::chrono::minutes(1));
 }
 
-// The services (or probes) this agent watches: those of its shard, as TargetSet::apply picks.
-std::vector<std::string> names_of(const Config& config, bool services) {
+enum class Watched { Services, ScrapedServices, Probes };
+
+// The targets of a kind this agent watches: those of its shard, as TargetSet::apply picks.
+std::vector<std::string> names_of(const Config& config, Watched kind) {
   std::vector<std::string> names;
   auto add = [&](const std::string& name) {
     if (shard_of(name, config.sharding.total) == config.sharding.index) names.push_back(name);
   };
-  if (services) {
-    for (const auto& s : config.services) add(s.name);
-  } else {
+  if (kind == Watched::Probes) {
     for (const auto& p : config.probes) add(p.name);
+    return names;
+  }
+  for (const auto& s : config.services) {
+    if (kind == Watched::Services || s.metrics_url) add(s.name);
   }
   return names;
+}
+
+// A file beside the storage while the agent runs, removed by a clean stop: a start that finds
+// it knows the previous run died (kill -9, a crash, power loss) with whatever it had not yet
+// written, and says so.
+std::string run_marker_path(const Config& config) {
+  return config.storage.path + ".running";
+}
+
+// Leaves the marker; returns whether a previous run had left one.
+bool mark_running(const std::string& marker) {
+  std::error_code ignored;
+  const bool left = std::filesystem::exists(marker, ignored);
+  std::ofstream(marker) << ::getpid() << "\n";
+  return left;
 }
 
 }  // namespace
 
 struct Daemon::Impl {
   DaemonOptions options;
-  Config config;  // the running one; guarded by reload_mu
+  Config config;           // the running one; guarded by reload_mu
+  std::string run_marker;  // run_marker_path() of the storage opened at start
   std::mutex reload_mu;
   std::string admin_token;
   AgentMetrics metrics;
@@ -170,6 +196,7 @@ struct Daemon::Impl {
   Result<Config> load() const;
   void apply_on_loop(const Config& next, std::map<std::string, std::string> tokens);
   void housekeeping(SteadyTime due);
+  void watch_wall_clock(SteadyTime now);
   Result<void> start_web(std::function<Result<void>()> reload);
   std::string render_metrics() const;
   std::string self_metrics() const;
@@ -181,6 +208,8 @@ struct Daemon::Impl {
   std::atomic<bool> self_scrape_running{false};
   SteadyTime next_self_scrape{};
   std::atomic<std::int64_t> self_scrape_every_ms{15'000};  // global.scrape_interval
+  // Both clocks at the last housekeeping run, on the network thread; see watch_wall_clock.
+  std::optional<std::pair<SteadyTime, WallTime>> clocks_seen;
 };
 
 Result<Config> Daemon::Impl::load() const {
@@ -199,13 +228,15 @@ void Daemon::Impl::apply_on_loop(const Config& next, std::map<std::string, std::
     applied.set_value();
   });
   applied.get_future().wait();
-  metrics.set_targets(names_of(next, true), names_of(next, false));
+  metrics.set_targets(names_of(next, Watched::Services), names_of(next, Watched::ScrapedServices),
+                      names_of(next, Watched::Probes));
 }
 
 // Measures how late the loop ran this timer, refreshes the self-metrics, and re-arms.
 void Daemon::Impl::housekeeping(SteadyTime due) {
   const SteadyTime now = net.events().clock().now();
   metrics.set_loop_lag(std::chrono::duration<double>(now - due).count());
+  watch_wall_clock(now);
   metrics.set_scheduler(scheduler.stats(), scheduler.take_worst_lateness());
   if (history) metrics.set_history(history->metrics());
   if (rules) rules->observe(*targets->snapshot());
@@ -222,6 +253,24 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
   malloc_trim(0);
   const SteadyTime next = now + kHousekeepingPeriod;
   net.events().add_timer(next, [this, next] { housekeeping(next); });
+}
+
+// Says when the wall clock was stepped: the scheduler runs on the steady clock and is not
+// affected, but timestamps, the window (a backward step makes the next samples out of order) and
+// history are, so an operator reading them needs to know. Once per housekeeping run.
+void Daemon::Impl::watch_wall_clock(SteadyTime now) {
+  const WallTime wall = real_clock().wall_now();
+  if (clocks_seen) {
+    const Duration drift = std::chrono::round<std::chrono::milliseconds>(
+        (wall - clocks_seen->second) - (now - clocks_seen->first));
+    if (drift > kClockJumpLimit || drift < -kClockJumpLimit) {
+      const bool back = drift < Duration::zero();
+      metrics.clock_jumped();
+      log::warn("the wall clock jumped",
+                {{"by", (back ? "-" : "+") + format_duration(back ? -drift : drift)}});
+    }
+  }
+  clocks_seen = {now, wall};
 }
 
 // SPEC's target series, the window's own, then the self- and process metrics.
@@ -265,7 +314,10 @@ status::StatusInputs Daemon::Impl::status_inputs() const {
 // The status page follows the components' states (incidents, uptime) once a housekeeping period,
 // on the CPU pool: it writes to SQLite. One observation at a time; a slow one skips the next.
 void Daemon::Impl::observe_status() {
-  if (!status_page || status_observing.exchange(true)) return;
+  // Not before the rules run: until then no alert is known to fire, so a component that follows
+  // alerts would look operational after a restart, and its open incident would be closed and
+  // opened again as a new one once the rules restore their alerts.
+  if (!status_page || !rules || !rules->started() || status_observing.exchange(true)) return;
   cpu->submit([this] {
     if (auto observed = status_page->observe(status_inputs()); !observed) {
       log::warn("status page: could not record the components' states",
@@ -283,6 +335,12 @@ Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   handlers.ready = [this] { return ready.load(); };
   handlers.history = history.get();
   handlers.window = window.get();
+  handlers.external_labels = [this] {
+    std::lock_guard<std::mutex> lock(reload_mu);
+    LabelPairs labels;
+    for (const auto& [name, value] : config.global.external_labels) labels.push_back({name, value});
+    return labels;
+  };
   handlers.rules = [this] { return rules->status(); };
   handlers.notifier = notifier.get();
   handlers.status = [this] { return status_page->render(status_inputs()); };
@@ -322,6 +380,15 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   if (storage.has_parent_path()) {
     std::error_code ignored;  // open() below says clearly what is wrong with the path
     std::filesystem::create_directories(storage.parent_path(), ignored);
+  }
+  impl->run_marker = run_marker_path(impl->config);
+  const bool unclean = mark_running(impl->run_marker);
+  impl->metrics.set_previous_run_unclean(unclean);
+  if (unclean) {
+    log::warn(
+        "the previous run did not stop cleanly (killed or crashed): what it had not written is "
+        "lost, undelivered notifications are sent now",
+        {{"marker", impl->run_marker}});
   }
   auto history =
       HistoryStore::open(impl->config.storage.path, real_clock(), impl->config.storage.retention);
@@ -396,6 +463,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
               },
           .metrics_scraped =
               [raw](const std::string& service, const IngestOutcome& outcome) {
+                raw->metrics.metrics_scrape_finished(service, outcome.up);
                 raw->rules->data_landed(outcome.metric_names);
                 if (!log::enabled(log::Level::Debug)) return;
                 log::debug("metrics scraped",
@@ -421,6 +489,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   auto web = raw->start_web([d = daemon.get()] { return d->reload(); });
   if (!web) return tl::unexpected(web.error());  // ~Daemon stops the rest
   raw->ready = true;
+  // The web server is up: a POST /-/reload may be replacing the configuration already.
+  std::lock_guard<std::mutex> lock(raw->reload_mu);
   log::info("vitals-agent started", {{"config", raw->options.config_file},
                                      {"listen_address", raw->config.web.listen_address},
                                      {"storage", raw->config.storage.path},
@@ -531,6 +601,8 @@ void Daemon::stop() {
       log::error("history flush failed at shutdown", {{"reason", to_string(flushed.error())}});
     }
   }
+  std::error_code ignored;
+  std::filesystem::remove(impl_->run_marker, ignored);
   log::info("vitals-agent stopped");
 }
 

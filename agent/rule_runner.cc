@@ -33,6 +33,7 @@ void RuleRunner::hand_over(std::vector<rules::GroupSpec> groups,
   std::promise<void> applied;
   loop_.post([&] {
     manager_->apply(std::move(groups), std::move(options));
+    started_ = true;
     applied.set_value();
   });
   applied.get_future().wait();
@@ -96,8 +97,10 @@ void RuleRunner::end_warmup() {
           std::move(*waiting_));
   waiting_.reset();
   log::info("rules started", {{"groups", std::to_string(waiting->first.size())}});
-  loop_.post(
-      [this, waiting] { manager_->apply(std::move(waiting->first), std::move(waiting->second)); });
+  loop_.post([this, waiting] {
+    manager_->apply(std::move(waiting->first), std::move(waiting->second));
+    started_ = true;
+  });
 }
 
 void RuleRunner::stop() {

@@ -5,6 +5,7 @@
 // want of samples the agent has not taken yet.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,9 @@ class RuleRunner {
   // the rules thread as one task.
   void data_landed(std::shared_ptr<const std::vector<std::string>> names);
   rules::GroupStatuses status() const { return manager_->status(); }
+  // True once the groups are in place, with the alerts restored from the state file: before,
+  // status() cannot say which alerts fire. Thread-safe.
+  bool started() const { return started_.load(); }
   // Stops every group and the thread; idempotent.
   void stop();
 
@@ -52,6 +56,7 @@ class RuleRunner {
   std::unique_ptr<rules::AlertStateStore> store_;
   EventLoop loop_{real_clock()};
   std::unique_ptr<rules::RuleManager> manager_;
+  std::atomic<bool> started_{false};  // set on the rules thread
   std::thread thread_;
 
   std::mutex mu_;

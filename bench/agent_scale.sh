@@ -46,13 +46,7 @@ http_target=$(awk '/^http / { print $2 }' "$tmp/targets.out")
 config=$tmp/vitals.yml
 {
   printf 'global:\n  scrape_interval: %ss\nprobes:\n' "$interval"
-  for ((i = 1; i <= probes; i++)); do
-    if ((i <= http_probes)); then
-      printf '  - name: http-%05d\n    http: {url: "http://%s/"}\n' "$i" "$http_target"
-    else
-      printf '  - name: tcp-%05d\n    tcp: {address: "%s"}\n' "$i" "$tcp_target"
-    fi
-  done
+  probe_list "$probes" "$http_probes" "$http_target" "$tcp_target"
 } >"$config"
 
 echo "vitals-agent ($agent_bin): $probes probes ($http_probes http, $((probes - http_probes)) tcp)" \

@@ -32,6 +32,8 @@
 #   median, median_of A B COLUMN  the median of stdin's lines; of COLUMN of $tmp/results
 #   prom_value PORT QUERY TIME [FORMAT]
 #                                 one PromQL instant query's single value
+#   probe_list N HTTP_N HTTP_TARGET TCP_TARGET
+#                                 the entries of a probes: list, HTTP_N of them HTTP
 # and, for the scripts that compare the agent with Prometheus over bench/tools/metrics_targets.py
 # (they set `targets`, the number of targets):
 #   served PORT CLIENT            the target server's view of one scraper
@@ -196,6 +198,19 @@ print(sys.argv[1] % float(r[0]["value"][1]) if r else 0)' "${4:-%.10g}"
 }
 
 # The target server's view of CLIENT: "targets_fetched_in_the_last_3s requests_so_far".
+# probe_list PROBES HTTP_PROBES HTTP_TARGET TCP_TARGET: the entries of a `probes:` list, the
+# first HTTP_PROBES of them HTTP probes of http://HTTP_TARGET/, the rest TCP probes of TCP_TARGET.
+probe_list() {
+  local count=$1 http_count=$2 http_target=$3 tcp_target=$4 i
+  for ((i = 1; i <= count; i++)); do
+    if ((i <= http_count)); then
+      printf '  - name: http-%05d\n    http: {url: "http://%s/"}\n' "$i" "$http_target"
+    else
+      printf '  - name: tcp-%05d\n    tcp: {address: "%s"}\n' "$i" "$tcp_target"
+    fi
+  done
+}
+
 served() {
   curl -fs --max-time 10 "http://127.0.0.1:$1/stats" |
     awk -v c="$2" '$1 == c { t = $2; r = $3 } END { printf "%d %d\n", t, r }'

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <prometheus/collectable.h>
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
@@ -49,10 +50,16 @@ class ResultCounters {
     for (const std::string& target : targets) find_or_add(target);
   }
 
+  // Formats a copy: the network thread counts every probe run, and must not wait while tens of
+  // thousands of lines are written for a scrape of /metrics.
   void write(Exposition& out) const EXCLUDES(mu_) {
-    MutexLock lock(mu_);
+    std::vector<std::pair<std::string, Pair>> counts;
+    {
+      MutexLock lock(mu_);
+      counts.assign(by_target_.begin(), by_target_.end());
+    }
     out.family(name_, "counter", help_);
-    for (const auto& [target, pair] : by_target_) {
+    for (const auto& [target, pair] : counts) {
       out.sample(name_, labels(target, "success"), static_cast<double>(pair.success));
       out.sample(name_, labels(target, "failure"), static_cast<double>(pair.failure));
     }
@@ -168,6 +175,9 @@ AgentMetrics::AgentMetrics(std::string_view version)
     : registry_(std::make_unique<prometheus::Registry>()),
       scrapes_(std::make_unique<detail::ResultCounters>(
           "vitals_scrapes_total", "Health scrapes of services, by result.", "service")),
+      metrics_scrapes_(std::make_unique<detail::ResultCounters>(
+          "vitals_metrics_scrapes_total", "Scrapes of services' metrics_url, by result.",
+          "service")),
       probes_(std::make_unique<detail::ResultCounters>("vitals_probes_total",
                                                        "Probe runs, by result.", "probe")),
       mirrored_(std::make_unique<detail::MirroredCounters>()),
@@ -184,6 +194,15 @@ AgentMetrics::AgentMetrics(std::string_view version)
                       "period.")),
       loop_lag_(gauge(*registry_, "vitals_loop_lag_seconds",
                       "How late the network loop last ran a timer.")),
+      clock_jumps_(prometheus::BuildCounter()
+                       .Name("vitals_clock_jumps_total")
+                       .Help("Times the wall clock moved against the steady clock by more than "
+                             "2 seconds.")
+                       .Register(*registry_)
+                       .Add({})),
+      previous_run_unclean_(gauge(*registry_, "vitals_previous_run_unclean",
+                                  "1 when the previous run of this storage ended without a clean "
+                                  "stop (killed, crashed).")),
       history_latency_(gauge(*registry_, "vitals_history_write_latency_seconds",
                              "Duration of the last committed history batch, BEGIN to COMMIT.")),
       history_queue_(gauge(*registry_, "vitals_history_queue_depth",
@@ -200,14 +219,20 @@ AgentMetrics::AgentMetrics(std::string_view version)
 AgentMetrics::~AgentMetrics() = default;
 
 void AgentMetrics::set_targets(const std::vector<std::string>& services,
+                               const std::vector<std::string>& scraped_services,
                                const std::vector<std::string>& probes) {
   scrapes_->retain(services);
+  metrics_scrapes_->retain(scraped_services);
   probes_->retain(probes);
 }
 
 void AgentMetrics::scrape_finished(std::string_view service, bool success, double seconds) {
   scrapes_->count(service, success);
   scrape_duration_.Observe(seconds);
+}
+
+void AgentMetrics::metrics_scrape_finished(std::string_view service, bool up) {
+  metrics_scrapes_->count(service, up);
 }
 
 void AgentMetrics::probe_finished(std::string_view probe, bool success, double seconds) {
@@ -224,6 +249,14 @@ void AgentMetrics::set_scheduler(const Scheduler::Stats& stats, Duration worst_l
 
 void AgentMetrics::set_loop_lag(double seconds) {
   loop_lag_.Set(seconds);
+}
+
+void AgentMetrics::set_previous_run_unclean(bool unclean) {
+  previous_run_unclean_.Set(unclean ? 1 : 0);
+}
+
+void AgentMetrics::clock_jumped() {
+  clock_jumps_.Increment();
 }
 
 void AgentMetrics::set_history(const HistoryMetrics& metrics) {
@@ -247,6 +280,7 @@ std::string AgentMetrics::render() const {
   }
   Exposition out;
   scrapes_->write(out);
+  metrics_scrapes_->write(out);
   probes_->write(out);
   return out.text() + prometheus::TextSerializer().Serialize(families);
 }

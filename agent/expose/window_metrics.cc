@@ -26,6 +26,13 @@ void write_window_metrics(Exposition& out, const WindowMetrics& w) {
   one(out, "vitals_window_duplicate_samples_total", "counter",
       "Samples refused for repeating their series' last time with another value.",
       static_cast<double>(w.duplicates));
+  one(out, "vitals_window_write_errors_total", "counter",
+      "Failed transactions writing the sample window to disk, each retry counted.",
+      static_cast<double>(w.store.write_errors));
+  one(out, "vitals_window_dropped_total", "counter",
+      "Sample window records lost before reaching the disk: over the queue bound, refused, or "
+      "at exit.",
+      static_cast<double>(w.store.dropped));
 }
 
 }  // namespace vitals

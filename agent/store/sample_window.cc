@@ -285,6 +285,23 @@ std::vector<SamplePoint> SampleWindow::samples(SeriesRef ref, std::int64_t from_
   return detail::decode(view, from_ms, to_ms);
 }
 
+std::optional<SamplePoint> SampleWindow::latest(SeriesRef ref, std::int64_t from_ms) const {
+  detail::SeriesView view;
+  std::int64_t last = detail::SeriesChunks::kNoTime;
+  {
+    Stripe& stripe = stripe_of(ref);
+    MutexLock lock(stripe.mu);
+    const Series* series = find_series(stripe, ref);
+    if (series == nullptr) return std::nullopt;
+    last = series->samples.last_t();
+    if (last == detail::SeriesChunks::kNoTime || last < from_ms) return std::nullopt;
+    view = series->samples.view(last, last);
+  }
+  std::vector<SamplePoint> points = detail::decode(view, last, last);
+  if (points.empty()) return std::nullopt;
+  return points.back();
+}
+
 std::vector<std::string> SampleWindow::label_names() const {
   return index()->names();
 }

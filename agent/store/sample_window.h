@@ -109,6 +109,9 @@ class SampleWindow {
   LabelPairs labels(SeriesRef ref) const;
   // The samples with from_ms <= t <= to_ms, oldest first, stale markers included.
   std::vector<SamplePoint> samples(SeriesRef ref, std::int64_t from_ms, std::int64_t to_ms) const;
+  // The newest sample if its time is from_ms or later (a stale marker included); none otherwise.
+  // Decodes one chunk at most, where samples() over a lookback would decode every chunk in it.
+  std::optional<SamplePoint> latest(SeriesRef ref, std::int64_t from_ms) const;
   std::vector<std::string> label_names() const;                        // sorted
   std::vector<std::string> label_values(std::string_view name) const;  // sorted
 

@@ -36,6 +36,8 @@ struct TargetSet::ServiceSlot {
   std::string bearer;
   std::unique_ptr<HealthScraper> scraper;   // with a health_url
   std::unique_ptr<MetricsScraper> metrics;  // with a metrics_url and a window
+  std::string metrics_error;                // why the last metrics scrape failed; "" when up
+  bool metrics_refusing = false;            // the last metrics scrape had samples refused
 };
 
 struct TargetSet::ProbeSlot {
@@ -135,7 +137,7 @@ std::vector<Scheduler::Target> TargetSet::schedule_targets() {
       metrics.key = "metrics/" + name;
       metrics.start = [this, s](SteadyTime deadline, Scheduler::Finished finished) {
         s->metrics->start(deadline, [this, s, finished](IngestOutcome outcome) {
-          if (observer_.metrics_scraped) observer_.metrics_scraped(s->config.name, outcome);
+          on_metrics_scraped(*s, outcome);
           finished(outcome.up);
         });
       };
@@ -188,6 +190,29 @@ void TargetSet::on_probed(ProbeSlot& slot, const ProbeResult& result) {
   if (observer_.probe_finished)
     observer_.probe_finished(slot.config.name, result.success, result.duration);
   mark_dirty();
+}
+
+// A failing metrics scrape leaves `up` 0 in the window, and refused samples only count in
+// vitals_window_*_samples_total; the log says why once, when it starts (or its reason changes),
+// rather than at every interval.
+void TargetSet::on_metrics_scraped(ServiceSlot& slot, const IngestOutcome& outcome) {
+  if (outcome.error != slot.metrics_error) {
+    if (outcome.up) {
+      log::info("metrics scrape recovered", {{"service", slot.config.name}});
+    } else {
+      log::warn("metrics scrape failed", {{"service", slot.config.name}, {"error", outcome.error}});
+    }
+    slot.metrics_error = outcome.error;
+  }
+  const bool refusing = outcome.rejected > 0;
+  if (refusing && !slot.metrics_refusing) {
+    log::warn("metrics scrape refused samples",
+              {{"service", slot.config.name},
+               {"refused", std::to_string(outcome.rejected)},
+               {"why", "duplicate series or timestamps out of order"}});
+  }
+  slot.metrics_refusing = refusing;
+  if (observer_.metrics_scraped) observer_.metrics_scraped(slot.config.name, outcome);
 }
 
 void TargetSet::record(const std::vector<StateChange>& changes) {

@@ -57,6 +57,7 @@ class TargetSet {
 
   void on_scraped(ServiceSlot& slot, const HealthObservation& seen);
   void on_probed(ProbeSlot& slot, const ProbeResult& result);
+  void on_metrics_scraped(ServiceSlot& slot, const IngestOutcome& outcome);
   void record(const std::vector<StateChange>& changes);
   void mark_dirty();
   void publish() EXCLUDES(mu_);

@@ -1,14 +1,34 @@
 #include "agent/web/bounded_task_queue.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 namespace vitals::detail {
 
-BoundedTaskQueue::BoundedTaskQueue(std::size_t threads, std::size_t max_pending)
+namespace {
+
+// Lowers the calling thread's priority by `niceness`; best effort (a thread may always lower its
+// own priority, but a sandbox may forbid it, and serving slower is no reason to fail).
+void lower_own_priority(int niceness) {
+  if (niceness <= 0) return;
+  const auto thread = static_cast<id_t>(::gettid());
+  errno = 0;
+  const int current = ::getpriority(PRIO_PROCESS, thread);
+  if (errno == 0) (void)::setpriority(PRIO_PROCESS, thread, current + niceness);
+}
+
+}  // namespace
+
+BoundedTaskQueue::BoundedTaskQueue(std::size_t threads, std::size_t max_pending, int niceness)
     : max_pending_(std::max<std::size_t>(max_pending, 1)) {
   threads = std::max<std::size_t>(threads, 1);
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, niceness] { work(niceness); });
+  }
 }
 
 BoundedTaskQueue::~BoundedTaskQueue() {
@@ -46,7 +66,8 @@ std::size_t BoundedTaskQueue::pending() const {
   return tasks_.size();
 }
 
-void BoundedTaskQueue::work() {
+void BoundedTaskQueue::work(int niceness) {
+  lower_own_priority(niceness);
   for (;;) {
     std::function<void()> task;
     {

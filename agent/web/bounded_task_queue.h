@@ -20,7 +20,10 @@ namespace vitals::detail {
 // Thread-safe. httplib calls enqueue() from its accept thread and shutdown() once when it stops.
 class BoundedTaskQueue final : public httplib::TaskQueue {
  public:
-  BoundedTaskQueue(std::size_t threads, std::size_t max_pending);
+  // `niceness` is added to each worker thread's nice value (Linux schedules threads apart), so
+  // a flood of requests takes the CPU that is left rather than the CPU the agent's watching and
+  // rules need.
+  BoundedTaskQueue(std::size_t threads, std::size_t max_pending, int niceness = 0);
   ~BoundedTaskQueue() override;  // shuts down if httplib did not
   BoundedTaskQueue(const BoundedTaskQueue&) = delete;
   BoundedTaskQueue& operator=(const BoundedTaskQueue&) = delete;
@@ -34,7 +37,7 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
   std::size_t pending() const EXCLUDES(mu_);  // for tests
 
  private:
-  void work() EXCLUDES(mu_);
+  void work(int niceness) EXCLUDES(mu_);
 
   const std::size_t max_pending_;
   mutable Mutex mu_;

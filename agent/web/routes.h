@@ -32,6 +32,8 @@ void mount_notify_routes(httplib::Server& server, const WebHandlers& handlers,
                          const WebOptions& options);
 // GET / (the status page), /static/{asset} and /api/v1/status.
 void mount_status_routes(httplib::Server& server, const WebHandlers& handlers);
+// GET /federate: the window's newest samples for a Prometheus above the agent.
+void mount_federate_routes(httplib::Server& server, const WebHandlers& handlers);
 class RateLimiter;
 // The query-size bound, the API's rate limit, JSON and text error bodies, security headers.
 // `options` and `limiter` must outlive `server`.

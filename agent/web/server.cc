@@ -32,6 +32,7 @@ struct WebServer::Impl {
 namespace {
 
 constexpr time_t kKeepAliveSeconds = 2;
+constexpr int kWorkerNiceness = 10;  // added to the web workers' nice value
 
 Result<void> check_handlers(const WebHandlers& handlers) {
   const char* missing = !handlers.snapshot         ? "snapshot"
@@ -77,9 +78,11 @@ void configure(httplib::Server& server, const WebOptions& options) {
   // An idle kept-alive connection holds one of the few workers, and stop() waits for it: a
   // scraper comes back only every scrape interval anyway, so keep idle connections briefly.
   server.set_keep_alive_timeout(kKeepAliveSeconds);
+  // The workers run at a lower priority than the agent's watching and rules: when requests
+  // saturate the CPU, answering them late is better than detecting late (bench/load.sh).
   server.new_task_queue = [threads = options.worker_threads,
                            pending = options.max_pending_connections] {
-    return new detail::BoundedTaskQueue(threads, pending);
+    return new detail::BoundedTaskQueue(threads, pending, kWorkerNiceness);
   };
 }
 
@@ -114,6 +117,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebOptions options, WebHandl
   detail::mount_rules_routes(impl->server, impl->handlers);
   detail::mount_notify_routes(impl->server, impl->handlers, impl->options);
   detail::mount_status_routes(impl->server, impl->handlers);
+  detail::mount_federate_routes(impl->server, impl->handlers);
   auto port = bind_listener(impl->server, *address, impl->options.listen_address);
   if (!port) return tl::unexpected(port.error());
   impl->port = *port;

@@ -33,8 +33,11 @@ struct WebHandlers {
   std::function<Result<void>()> reload{};
   std::function<bool()> ready{};    // required: GET /-/ready
   HistoryStore* history = nullptr;  // /api/v1/history answers 503 without it
-  SampleWindow* window = nullptr;   // /api/v1/{series,labels,label/…/values}; 503 without it
-  const Clock* clock = nullptr;     // the "now" of history's default `since`; real clock if null
+  SampleWindow* window = nullptr;   // /api/v1/{series,labels,label/…/values}, /federate; 503
+                                    // without it
+  // global.external_labels as configured now, for /federate; none without it.
+  std::function<LabelPairs()> external_labels{};
+  const Clock* clock = nullptr;  // the "now" of history's default `since`; real clock if null
   // /api/v1/rules and /api/v1/alerts; no groups without it.
   std::function<RuleStatuses()> rules{};
   // Silences, acks, the notification log, and alerts' notification state; 503 without it.

@@ -77,10 +77,18 @@ void RuleManager::evaluate(Running& running, std::int64_t t) {
   std::vector<DueAlert> due = group.take_due(t, options_.resend_delay_ms);
   if (!due.empty() && sink_) sink_(group.key(), std::move(due));
   if (store_) {
-    if (auto saved = store_->save(group.key(), t, group.alert_states()); !saved) {
-      log::error("saving alert state failed",
-                 {{"group", group.spec().name}, {"reason", to_string(saved.error())}});
+    auto saved = store_->save(group.key(), t, group.alert_states());
+    // Once when saving starts failing (a full or read-only disk fails every evaluation, several
+    // a second) and once when it works again, so the log does not fill the disk further.
+    if (!saved && !running.saving_failed) {
+      log::error(
+          "saving alert state failed; evaluation goes on, the state is saved once the "
+          "disk takes it",
+          {{"group", group.spec().name}, {"reason", to_string(saved.error())}});
+    } else if (saved && running.saving_failed) {
+      log::info("saving alert state works again", {{"group", group.spec().name}});
     }
+    running.saving_failed = !saved;
   }
 }
 
@@ -106,7 +114,7 @@ void RuleManager::data_landed(std::span<const std::string> names) {
 std::int64_t RuleManager::early_gap_ms(const RuleGroup& group) {
   const auto costly =
       static_cast<std::int64_t>(group.last_evaluation_seconds() * 1000 / kEarlyCostShare);
-  return std::min(group.interval_ms() / kEarlyPerInterval, std::max(kMinEarlyGapMs, costly));
+  return std::max(std::min(group.interval_ms() / kEarlyPerInterval, kMinEarlyGapMs), costly);
 }
 
 void RuleManager::cancel_timers(Running& running) {
@@ -129,6 +137,8 @@ void RuleManager::restore_from_store(RuleGroup& group) {
         break;
       }
     }
+    // Sent again at once (see apply()), not a resend delay after the last send.
+    for (Alert& alert : alerts) alert.last_sent_at_ms = 0;
     group.restore(rule, std::move(alerts));
   }
 }
@@ -156,6 +166,15 @@ void RuleManager::apply(std::vector<GroupSpec> groups, RuleManagerOptions option
       running->last_early_ms = old->second->last_early_ms;
     } else {
       restore_from_store(*running->group);
+      // The notifier's groups died with the process: a notification it had not flushed yet
+      // (within group_wait of a firing, or group_interval of a resolution) would otherwise wait
+      // for the resend delay, and be lost when the alert changed first. So every restored
+      // alert, firing or recently resolved, goes to it now, as it was when the agent stopped
+      // (the evaluations that follow send what changed since), as Prometheus resends to
+      // Alertmanager after a restart; the notification log keeps receivers from being paged
+      // twice.
+      std::vector<DueAlert> due = running->group->take_due(now_ms(), options_.resend_delay_ms);
+      if (!due.empty() && sink_) sink_(key, std::move(due));
     }
     running->next_ms = next_evaluation(*running->group, now_ms());
     arm(*running);

@@ -8,10 +8,11 @@
 // not wait up to an interval for the next tick. Such an early evaluation is an ordinary one at
 // the time it runs: it sees exactly the samples up to that time, as promtool's would at that
 // time, so rule semantics (for, keep_firing_for, staleness, recorded series) are Prometheus'.
-// Bounds keep it cheap: early evaluations of a group are at least kMinEarlyGapMs apart, or its
-// last evaluation's duration over kEarlyCostShare, but no further apart than a
-// kEarlyPerInterval-th of its interval; none when it has a query_offset (whose point is to wait
-// for late samples).
+// Bounds keep it cheap: early evaluations of a group are kMinEarlyGapMs apart (a
+// kEarlyPerInterval-th of its interval when that is shorter), and never closer than its last
+// evaluation's duration over kEarlyCostShare, so a costly group spends at most that share of
+// the rules thread on them: a fleet-wide group that takes seconds gets none between its ticks.
+// None when a group has a query_offset (whose point is to wait for late samples).
 // A tick whose time an early evaluation already passed is skipped: it would see nothing new.
 #pragma once
 
@@ -74,6 +75,7 @@ class RuleManager {
     std::int64_t last_ms = 0;            // the last evaluation's time, tick or early
     EventLoop::TimerId early_timer = 0;  // an early evaluation waiting to run
     std::int64_t last_early_ms = 0;
+    bool saving_failed = false;  // the last save of its alert state failed; see evaluate()
   };
 
   std::int64_t now_ms() const;

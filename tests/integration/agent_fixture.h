@@ -182,6 +182,25 @@ inline Agent start_agent(const std::string& config, const std::string& storage,
   return Agent{std::move(process), port};
 }
 
+// The same through `launcher`, a command line that ends by exec'ing the agent's own (`env
+// VAR=… `, `unshare … sh -c '…; exec "$@"' sh`), so the Process is still the agent itself.
+inline Agent start_agent_via(std::vector<std::string> launcher, const std::string& config,
+                             const std::string& storage) {
+  REQUIRE(!launcher.empty());
+  const std::string command = launcher.front();
+  launcher.erase(launcher.begin());
+  launcher.insert(launcher.end(),
+                  {VITALS_AGENT_BIN, "--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+                   "--storage.path=" + storage});
+  Process process = spawn_with_stderr(command, launcher);
+  constexpr std::string_view kListening = "vitals-agent listening on port ";
+  auto line = process.wait_for_line(kListening, kStartTimeout);
+  std::string said;
+  for (const std::string& text : process.output()) said += "\n  | " + text;
+  REQUIRE_MESSAGE(line, why(line) << said);
+  return Agent{std::move(process), port_after(*line, kListening)};
+}
+
 inline HttpReply get(int port, const std::string& path, const httplib::Headers& headers = {}) {
   auto reply = http_get(port, path, headers);
   REQUIRE_MESSAGE(reply, why(reply));

@@ -112,6 +112,55 @@ TEST_CASE("a real Prometheus scrapes the agent, sees it up and stores the values
   CHECK(value_of(health[0]) == 0.5);
 }
 
+// docs/scaling.md: a Prometheus above the agents pulls their rule outputs through /federate.
+TEST_CASE("a real Prometheus federates the agent's recording rules and alerts") {
+  const std::string prometheus_bin = require_tool("prometheus");
+  TempDir dir;
+  ExampleService example = start_example({"--degrade"});
+  dir.write_file("rules.yml",
+                 "groups:\n"
+                 "  - name: federated\n"
+                 "    interval: 1s\n"
+                 "    rules:\n"
+                 "      - record: service:vitals_service_health:min\n"
+                 "        expr: min by (service) (vitals_service_health)\n"
+                 "      - alert: ServiceDegraded\n"
+                 "        expr: vitals_service_health < 1\n");
+  std::string config = dir.write_file("vitals.yml",
+                                      "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                                      "  external_labels: {cluster: demo}\n"
+                                      "rule_files: [rules.yml]\n"
+                                      "services:\n  - name: example\n    health_url: " +
+                                          example.url("/health") + "\n");
+  Agent agent = start_agent(config, dir.file("vitals.db"));
+  agent.wait_for_state("example", "service", "degraded");
+
+  Prometheus prometheus =
+      start_prometheus(prometheus_bin, dir,
+                       dir.write_file("prometheus.yml",
+                                      "global: {scrape_interval: 1s, scrape_timeout: 1s}\n"
+                                      "scrape_configs:\n"
+                                      "  - job_name: federate\n"
+                                      "    honor_labels: true\n"
+                                      "    metrics_path: /federate\n"
+                                      "    params:\n"
+                                      "      'match[]': ['{__name__=~\"service:.*\"}', 'ALERTS']\n"
+                                      "    static_configs:\n"
+                                      "      - targets: ['127.0.0.1:" +
+                                          std::to_string(agent.port) + "']\n"));
+  json target = scraped_target(prometheus);
+  CHECK_MESSAGE(target["health"] == "up", target.dump());
+
+  json recorded = query_series(prometheus, "service:vitals_service_health:min", 1);
+  CHECK(recorded[0]["metric"]["service"] == "example");
+  CHECK(recorded[0]["metric"]["cluster"] == "demo");
+  CHECK(value_of(recorded[0]) == 0.5);
+  json alerts = query_series(prometheus, "ALERTS", 1);
+  CHECK(alerts[0]["metric"]["alertname"] == "ServiceDegraded");
+  CHECK(alerts[0]["metric"]["alertstate"] == "firing");
+  CHECK(alerts[0]["metric"]["cluster"] == "demo");
+}
+
 TEST_CASE("promtool check metrics accepts the live agent's /metrics without lint problems") {
   const std::string promtool = require_tool("promtool");
   TempDir dir;

@@ -392,6 +392,9 @@ TEST_CASE("after kill -9 during scrapes the agent restarts on the same file with
   CHECK(integrity_check(storage) == "ok");
 
   Agent again = start_agent(config, storage);
+  // It says that the last run died, in its log and its metrics.
+  again.wait_for_log({"level=warn", "the previous run did not stop cleanly"});
+  CHECK(sample_value(get_metrics(again.port), "vitals_previous_run_unclean") == 1.0);
   json after = committed_history(again, "closed", "probe", "down");
   std::set<std::string> times;
   for (const auto& change : after["changes"]) times.insert(change.value("at", ""));
@@ -407,6 +410,15 @@ TEST_CASE("after kill -9 during scrapes the agent restarts on the same file with
   REQUIRE_MESSAGE(ended, why(ended));
   CHECK_MESSAGE(ended->exited_with(0), to_string(*ended));
   CHECK(integrity_check(storage) == "ok");
+
+  // After a clean stop, the next start has nothing to say about it.
+  Agent clean = start_agent(config, storage);
+  CHECK(sample_value(get_metrics(clean.port), "vitals_previous_run_unclean") == 0.0);
+  bool complained = false;
+  for (const std::string& line : clean.process.output()) {
+    complained = complained || line.find("did not stop cleanly") != std::string::npos;
+  }
+  CHECK_MESSAGE(!complained, clean.said());
 }
 
 TEST_CASE("a hung checker behind the agent times out within the agent's scrape timeout") {

@@ -19,6 +19,14 @@ std::int64_t unix_ms(WallTime t) {
 // Finished rows are pruned at most this often, from enqueue(), so nobody has to schedule it.
 constexpr std::int64_t kPruneEveryMs = 3600 * 1000;
 
+// Rows the disk refused are numbered from here: above any SQLite rowid, so they keep their
+// enqueue order among themselves and in the sender's lanes, and no mark touches a stored row.
+constexpr std::int64_t kFirstMemoryId = std::int64_t{1} << 62;
+
+bool in_memory_only(std::int64_t id) {
+  return id >= kFirstMemoryId;
+}
+
 }  // namespace
 
 struct Outbox::Impl {
@@ -49,6 +57,22 @@ struct Outbox::Impl {
 
   std::int64_t now_ms() const { return unix_ms(clock.wall_now()); }
 
+  // When SQLite refuses the rows for want of a disk (full, read-only, gone), they are sent from
+  // memory rather than held back until the disk recovers: a page during a storage outage matters
+  // more than its durability. They are lost if the agent stops before delivering them.
+  std::vector<OutboxRow> keep_in_memory(const std::vector<OutboxMessage>& messages,
+                                        const Error& error) {
+    log::warn("outbox write failed; sending from memory, not kept across a restart",
+              {{"rows", std::to_string(messages.size())}, {"err", to_string(error)}});
+    MutexLock lock(mu);
+    ++write_errors;
+    std::vector<OutboxRow> rows;
+    for (const OutboxMessage& message : messages) {
+      rows.push_back(OutboxRow{.id = next_memory_id++, .message = message});
+    }
+    return rows;
+  }
+
   const Clock& clock;
   const OutboxOptions options;
   std::unique_ptr<detail::OutboxDb> writer{};  // used on `thread` only
@@ -63,6 +87,7 @@ struct Outbox::Impl {
   double latency_sum_seconds GUARDED_BY(mu) = 0;
   std::uint64_t write_errors GUARDED_BY(mu) = 0;
   std::int64_t last_prune_ms GUARDED_BY(mu) = 0;
+  std::int64_t next_memory_id GUARDED_BY(mu) = kFirstMemoryId;
   std::function<void(const std::vector<OutboxRow>&)> listener GUARDED_BY(mu);
 
   // Last, so it is joined, after finishing the queued writes, before the connections above
@@ -99,6 +124,10 @@ Result<std::vector<OutboxRow>> Outbox::enqueue(const Notification& notification,
       outbox_messages(notification, receiver, impl_->options.payload);
   if (messages.empty()) return std::vector<OutboxRow>{};
   auto rows = impl_->on_writer([&messages](detail::OutboxDb& db) { return db.insert(messages); });
+  // Unavailable: the disk failed (a constraint or a bug is InvalidArgument or Internal).
+  if (!rows && rows.error().code == ErrorCode::Unavailable) {
+    rows = impl_->keep_in_memory(messages, rows.error());
+  }
   if (!rows) return rows;
   const std::int64_t now = impl_->now_ms();
   MutexLock lock(impl_->mu);
@@ -149,6 +178,7 @@ void Outbox::mark_delivered(std::int64_t id, int attempts) {
         static_cast<double>(std::max<std::int64_t>(0, now - it->second.message.created_ms)) / 1e3;
     impl_->pending.erase(it);
   }
+  if (in_memory_only(id)) return;
   impl_->queue_write("mark delivered",
                      [=](detail::OutboxDb& db) { return db.mark_delivered(id, attempts, now); });
 }
@@ -162,6 +192,7 @@ void Outbox::mark_retry(std::int64_t id, int attempts, WallTime next_attempt, st
     it->second.attempts = attempts;
     it->second.last_error = error;
   }
+  if (in_memory_only(id)) return;
   impl_->queue_write(
       "mark retry", [=, next = unix_ms(next_attempt), error = std::move(error)](
                         detail::OutboxDb& db) { return db.mark_retry(id, attempts, next, error); });
@@ -176,6 +207,7 @@ void Outbox::mark_failed(std::int64_t id, int attempts, std::string reason) {
     ++impl_->counts[it->second.message.receiver].failed;
     impl_->pending.erase(it);
   }
+  if (in_memory_only(id)) return;
   impl_->queue_write("mark failed", [=, reason = std::move(reason)](detail::OutboxDb& db) {
     return db.mark_failed(id, attempts, now, reason);
   });

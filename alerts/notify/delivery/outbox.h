@@ -61,8 +61,10 @@ class Outbox {
 
   // Writes the notification's rows (one per integration; see outbox_messages()) in one
   // transaction; when it returns they are on disk. Returns the rows written: none when the
-  // receiver has no integration that wants it, or when these rows were already enqueued. On an
-  // error nothing was written and the caller still holds the notification.
+  // receiver has no integration that wants it, or when these rows were already enqueued. When
+  // the disk fails (Unavailable: full, read-only) the rows are kept in memory only, sent all the
+  // same, counted in write_errors and logged; they are lost if the process stops first. On
+  // another error nothing was written and the caller still holds the notification.
   Result<std::vector<OutboxRow>> enqueue(const Notification& notification,
                                          const ReceiverConfig& receiver);
 

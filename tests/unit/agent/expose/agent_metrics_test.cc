@@ -35,18 +35,27 @@ TEST_CASE("scrapes and probes are counted by target and result, durations in his
 
 TEST_CASE("configured targets start at zero and removed ones go") {
   vitals::AgentMetrics metrics;
-  metrics.set_targets({"card-service", "feed-service"}, {"card-api"});
+  metrics.set_targets({"card-service", "feed-service"}, {"feed-service"}, {"card-api"});
   metrics.scrape_finished("feed-service", true, 0.1);
+  metrics.metrics_scrape_finished("feed-service", false);
   std::string text = metrics.render();
   CHECK(value_of(text, R"(vitals_scrapes_total{result="success",service="card-service"})") == 0);
   CHECK(value_of(text, R"(vitals_scrapes_total{result="failure",service="card-service"})") == 0);
   CHECK(value_of(text, R"(vitals_scrapes_total{result="success",service="feed-service"})") == 1);
   CHECK(value_of(text, R"(vitals_probes_total{probe="card-api",result="success"})") == 0);
+  // Metrics scrapes are counted apart, for the services with a metrics_url only.
+  CHECK(value_of(text,
+                 R"(vitals_metrics_scrapes_total{result="failure",service="feed-service"})") == 1);
+  CHECK(value_of(text,
+                 R"(vitals_metrics_scrapes_total{result="success",service="feed-service"})") == 0);
+  CHECK(count_lines(
+            text, R"(vitals_metrics_scrapes_total{result="success",service="card-service"})") == 0);
 
-  metrics.set_targets({"feed-service"}, {});
+  metrics.set_targets({"feed-service"}, {}, {});
   text = metrics.render();
   CHECK(count_lines(text, R"(vitals_scrapes_total{result="success",service="card-service"})") == 0);
   CHECK(count_lines(text, "vitals_probes_total{") == 0);
+  CHECK(count_lines(text, "vitals_metrics_scrapes_total{") == 0);
   // A kept target keeps its count.
   CHECK(value_of(text, R"(vitals_scrapes_total{result="success",service="feed-service"})") == 1);
 }

@@ -73,8 +73,9 @@ std::string agent_exposition() {
   vitals::Exposition out;
   vitals::write_target_series(out, vitals::testing::sample_snapshot());
   vitals::AgentMetrics metrics;
-  metrics.set_targets({"card-service", "feed-service"}, {"card-api"});
+  metrics.set_targets({"card-service", "feed-service"}, {"card-service"}, {"card-api"});
   metrics.scrape_finished("card-service", true, 0.02);
+  metrics.metrics_scrape_finished("card-service", true);
   metrics.probe_finished("card-api", false, 3);
   metrics.set_scheduler({.runs_started = 10, .in_flight = 1}, std::chrono::milliseconds(4));
   metrics.set_loop_lag(0.001);

@@ -216,7 +216,9 @@ TEST_CASE("transport failures are classified") {
     HttpResponse r = fetch_one(loop, request);
     gate.open();
     CHECK(r.failure == HttpResponse::Failure::Timeout);
-    CHECK(r.total >= 200ms);
+    // curl counts the timeout from the transfer's start and its total time from the fetch's, a
+    // moment later (0.1 ms under ThreadSanitizer), so the total may fall just short of it.
+    CHECK(r.total >= 190ms);
   }
 }
 

@@ -118,6 +118,7 @@ struct WebFixture {
   std::shared_ptr<const AgentSnapshot> snapshot = sample_snapshot();
   HistoryStore* history = nullptr;
   SampleWindow* window = nullptr;
+  LabelPairs external_labels{};
 
   WebHandlers handlers() {
     return WebHandlers{.snapshot =
@@ -137,6 +138,7 @@ struct WebFixture {
                        .ready = [this] { return ready.load(); },
                        .history = history,
                        .window = window,
+                       .external_labels = [this] { return external_labels; },
                        .clock = &clock};
   }
 
