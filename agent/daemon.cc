@@ -154,12 +154,15 @@ std::string run_marker_path(const Config& config) {
   return config.storage.path + ".running";
 }
 
-// Leaves the marker; returns whether a previous run had left one.
-bool mark_running(const std::string& marker) {
+bool previous_run_unclean(const std::string& marker) {
   std::error_code ignored;
-  const bool left = std::filesystem::exists(marker, ignored);
+  return std::filesystem::exists(marker, ignored);
+}
+
+// Left once the Daemon exists, whose stop() removes it: a start that fails before never leaves
+// one behind to be mistaken for a crash.
+void mark_running(const std::string& marker) {
   std::ofstream(marker) << ::getpid() << "\n";
-  return left;
 }
 
 }  // namespace
@@ -259,7 +262,7 @@ void Daemon::Impl::housekeeping(SteadyTime due) {
 // affected, but timestamps, the window (a backward step makes the next samples out of order) and
 // history are, so an operator reading them needs to know. Once per housekeeping run.
 void Daemon::Impl::watch_wall_clock(SteadyTime now) {
-  const WallTime wall = real_clock().wall_now();
+  const WallTime wall = net.events().clock().wall_now();
   if (clocks_seen) {
     const Duration drift = std::chrono::round<std::chrono::milliseconds>(
         (wall - clocks_seen->second) - (now - clocks_seen->first));
@@ -337,9 +340,7 @@ Result<void> Daemon::Impl::start_web(std::function<Result<void>()> reload) {
   handlers.window = window.get();
   handlers.external_labels = [this] {
     std::lock_guard<std::mutex> lock(reload_mu);
-    LabelPairs labels;
-    for (const auto& [name, value] : config.global.external_labels) labels.push_back({name, value});
-    return labels;
+    return external_labels_of(config);
   };
   handlers.rules = [this] { return rules->status(); };
   handlers.notifier = notifier.get();
@@ -382,7 +383,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
     std::filesystem::create_directories(storage.parent_path(), ignored);
   }
   impl->run_marker = run_marker_path(impl->config);
-  const bool unclean = mark_running(impl->run_marker);
+  const bool unclean = previous_run_unclean(impl->run_marker);
   impl->metrics.set_previous_run_unclean(unclean);
   if (unclean) {
     log::warn(
@@ -486,6 +487,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(DaemonOptions options) {
   raw->net.events().post([raw] { raw->housekeeping(raw->net.events().clock().now()); });
 
   std::unique_ptr<Daemon> daemon(new Daemon(std::move(impl)));
+  mark_running(raw->run_marker);
   auto web = raw->start_web([d = daemon.get()] { return d->reload(); });
   if (!web) return tl::unexpected(web.error());  // ~Daemon stops the rest
   raw->ready = true;

@@ -10,7 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vitals/common/log.h"
 #include "vitals/common/sqlite/batch_write.h"
 #include "vitals/common/sqlite/db.h"
 
@@ -240,20 +239,6 @@ SteadyTime steady_now() {
   return std::chrono::steady_clock::now();
 }
 
-// One line when the window's writes start failing (a full disk, a read-only file system) and one
-// when they work again, rather than one per retry; the window keeps its samples in memory
-// meanwhile, and vitals_window_write_errors_total says how often.
-void log_write_health(bool failing, const std::optional<Error>& error, const ChunkStoreMetrics& m,
-                      std::size_t queued) {
-  if (failing) {
-    log::warn("window writes failing; chunks stay queued and are retried",
-              {{"reason", error ? to_string(*error) : ""}, {"queued", std::to_string(queued)}});
-  } else {
-    log::info("window writes resumed", {{"write_errors_total", std::to_string(m.write_errors)},
-                                        {"dropped_total", std::to_string(m.dropped)}});
-  }
-}
-
 }  // namespace
 
 Result<std::unique_ptr<ChunkStore>> ChunkStore::open(const std::string& path,
@@ -351,10 +336,10 @@ void ChunkStore::run_writer() {
       settle(std::move(batch), outcome.consumed, outcome.rejected, std::move(outcome.error));
       if (was_failing != (failures_in_a_row_ > 0)) {
         // Logged without mu_: a slow log must not hold up the window's ingest.
-        const ChunkStoreMetrics now_metrics = metrics_;
+        const std::uint64_t errors = metrics_.write_errors, dropped = metrics_.dropped;
         const std::size_t queued = queue_.size();
         lock.unlock();
-        log_write_health(!was_failing, error, now_metrics, queued);
+        sqlite::log_write_health("window", "chunks", !was_failing, error, errors, dropped, queued);
         lock.lock();
       }
     } else if (stopping_) {

@@ -5,26 +5,13 @@
 #include <utility>
 
 #include "agent/store/history_db.h"
-#include "vitals/common/log.h"
+#include "vitals/common/sqlite/batch_write.h"
 
 namespace vitals {
 namespace {
 
 SteadyTime steady_now() {
   return std::chrono::steady_clock::now();
-}
-
-// One line when writes start failing (a full disk, a read-only file system) and one when they
-// work again, rather than one per retry: the counters on /metrics say how often.
-void log_write_health(bool failing, const std::optional<Error>& error, const HistoryMetrics& m,
-                      std::size_t queued) {
-  if (failing) {
-    log::warn("history writes failing; records stay queued and are retried",
-              {{"reason", error ? to_string(*error) : ""}, {"queued", std::to_string(queued)}});
-  } else {
-    log::info("history writes resumed", {{"write_errors_total", std::to_string(m.write_errors)},
-                                         {"dropped_total", std::to_string(m.dropped)}});
-  }
 }
 
 }  // namespace
@@ -158,10 +145,11 @@ void HistoryStore::run_writer() {
       settle(std::move(batch), outcome, latency);
       if (was_failing != (failures_in_a_row_ > 0)) {
         // Logged without mu_: a slow log must not hold up recording.
-        HistoryMetrics now_metrics = metrics_;
-        std::size_t queued = queue_.size();
+        const std::uint64_t errors = metrics_.write_errors, dropped = metrics_.dropped;
+        const std::size_t queued = queue_.size();
         lock.unlock();
-        log_write_health(!was_failing, outcome.error, now_metrics, queued);
+        sqlite::log_write_health("history", "records", !was_failing, outcome.error, errors, dropped,
+                                 queued);
         lock.lock();
       }
     } else if (stopping_) {

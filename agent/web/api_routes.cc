@@ -106,17 +106,10 @@ void serve_series(const WebHandlers& handlers, const Request& request, Response&
   if (handlers.window == nullptr) {
     return write_error(request, response, 503, "unavailable", "this agent keeps no samples");
   }
-  std::size_t selectors = request.get_param_value_count("match[]");
-  if (selectors == 0)
-    return write_error(request, response, 400, "bad_data", "no match[] parameter");
-  std::set<SeriesRef> refs;
-  for (std::size_t i = 0; i < selectors; ++i) {
-    auto matchers = parse_series_selector(request.get_param_value("match[]", i));
-    if (!matchers) return write_error(request, response, 400, "bad_data", matchers.error().message);
-    for (SeriesRef ref : handlers.window->select(*matchers)) refs.insert(ref);
-  }
+  auto refs = series_matching(*handlers.window, request);
+  if (!refs) return write_error(request, response, 400, "bad_data", refs.error().message);
   nlohmann::json series = nlohmann::json::array();
-  for (SeriesRef ref : refs) {
+  for (SeriesRef ref : *refs) {
     nlohmann::json labels = nlohmann::json::object();
     for (const LabelPair& label : handlers.window->labels(ref)) labels[label.name] = label.value;
     if (!labels.empty()) series.push_back(std::move(labels));
@@ -143,6 +136,18 @@ RouteHandler snapshot_route(const WebHandlers& handlers, Render render) {
 }
 
 }  // namespace
+
+Result<std::set<SeriesRef>> series_matching(const SampleWindow& window, const Request& request) {
+  const std::size_t selectors = request.get_param_value_count("match[]");
+  if (selectors == 0) return make_error(ErrorCode::InvalidArgument, "no match[] parameter");
+  std::set<SeriesRef> refs;
+  for (std::size_t i = 0; i < selectors; ++i) {
+    auto matchers = parse_series_selector(request.get_param_value("match[]", i));
+    if (!matchers) return tl::unexpected(matchers.error());
+    for (SeriesRef ref : window.select(*matchers)) refs.insert(ref);
+  }
+  return refs;
+}
 
 void mount_api_routes(httplib::Server& server, const WebHandlers& handlers) {
   server.Get("/api/v1/services", snapshot_route(handlers, services_json));

@@ -6,7 +6,6 @@
 // lookback, or is a stale marker, is left out; the agent's external labels are added to series
 // that lack them; each metric name gets an `untyped` TYPE line, since the window keeps no types.
 #include <algorithm>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,8 @@
 #include "agent/store/series_selector.h"
 #include "agent/store/xor_chunk.h"
 #include "agent/web/routes.h"
+#include "alerts/notify/rule_alerts.h"
+#include "alerts/promql/engine.h"
 
 namespace vitals::detail {
 namespace {
@@ -23,7 +24,8 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-constexpr std::int64_t kLookbackMs = 5 * 60 * 1000;
+// As far back as an instant selector looks.
+const std::int64_t kLookbackMs = promql::EngineOptions{}.lookback_ms;
 
 struct FederatedSample {
   std::string name;
@@ -35,40 +37,23 @@ struct FederatedSample {
   }
 };
 
-// The series any of the request's match[] selectors selects; a 400 when one does not parse.
-Result<std::set<SeriesRef>> selected_series(const SampleWindow& window, const Request& request) {
-  const std::size_t selectors = request.get_param_value_count("match[]");
-  if (selectors == 0) return make_error(ErrorCode::InvalidArgument, "no match[] parameter");
-  std::set<SeriesRef> refs;
-  for (std::size_t i = 0; i < selectors; ++i) {
-    auto matchers = parse_series_selector(request.get_param_value("match[]", i));
-    if (!matchers) return tl::unexpected(matchers.error());
-    for (SeriesRef ref : window.select(*matchers)) refs.insert(ref);
-  }
-  return refs;
-}
-
 // The series' newest live sample within the lookback, named and labelled for the exposition.
 std::optional<FederatedSample> federated(const SampleWindow& window, SeriesRef ref,
-                                         std::int64_t now_ms, const LabelPairs& external) {
+                                         std::int64_t now_ms,
+                                         const notify::ExternalLabels& external) {
   std::optional<SamplePoint> point = window.latest(ref, now_ms - kLookbackMs);
   if (!point || is_stale_nan(point->value)) return std::nullopt;
   FederatedSample sample{.name = "", .labels = {}, .point = *point};
+  LabelPairs own;
   for (LabelPair& label : window.labels(ref)) {
     if (label.name == "__name__") {
       sample.name = std::move(label.value);
     } else {
-      sample.labels.push_back(std::move(label));
+      own.push_back(std::move(label));
     }
   }
   if (sample.name.empty()) return std::nullopt;
-  for (const LabelPair& label : external) {
-    auto same_name = [&](const LabelPair& l) { return l.name == label.name; };
-    if (std::none_of(sample.labels.begin(), sample.labels.end(), same_name)) {
-      sample.labels.push_back(label);
-    }
-  }
-  std::sort(sample.labels.begin(), sample.labels.end());
+  sample.labels = notify::with_external_labels(std::move(own), external);
   return sample;
 }
 
@@ -99,13 +84,14 @@ void serve_federate(const WebHandlers& handlers, const Request& request, Respons
   if (handlers.window == nullptr) {
     return write_error(request, response, 503, "unavailable", "this agent keeps no samples");
   }
-  auto refs = selected_series(*handlers.window, request);
+  auto refs = series_matching(*handlers.window, request);
   if (!refs) return write_error(request, response, 400, "bad_data", refs.error().message);
   const Clock& clock = handlers.clock != nullptr ? *handlers.clock : real_clock();
   const std::int64_t now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall_now().time_since_epoch())
           .count();
-  const LabelPairs external = handlers.external_labels ? handlers.external_labels() : LabelPairs{};
+  const notify::ExternalLabels external =
+      handlers.external_labels ? handlers.external_labels() : notify::ExternalLabels{};
   std::vector<FederatedSample> samples;
   for (SeriesRef ref : *refs) {
     if (auto sample = federated(*handlers.window, ref, now_ms, external)) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string_view>
 
 #include "agent/web/server.h"
@@ -34,6 +35,11 @@ void mount_notify_routes(httplib::Server& server, const WebHandlers& handlers,
 void mount_status_routes(httplib::Server& server, const WebHandlers& handlers);
 // GET /federate: the window's newest samples for a Prometheus above the agent.
 void mount_federate_routes(httplib::Server& server, const WebHandlers& handlers);
+
+// The series any of the request's match[] selectors selects (/api/v1/series, /federate);
+// InvalidArgument without match[] or for a selector that does not parse.
+Result<std::set<SeriesRef>> series_matching(const SampleWindow& window,
+                                            const httplib::Request& request);
 class RateLimiter;
 // The query-size bound, the API's rate limit, JSON and text error bodies, security headers.
 // `options` and `limiter` must outlive `server`.

@@ -13,6 +13,7 @@
 #include "agent/state/views.h"
 #include "agent/store/history_store.h"
 #include "agent/store/sample_window.h"
+#include "alerts/notify/rule_alerts.h"
 #include "alerts/rules/rule_group.h"
 #include "vitals/common/clock.h"
 #include "vitals/common/error.h"
@@ -36,7 +37,7 @@ struct WebHandlers {
   SampleWindow* window = nullptr;   // /api/v1/{series,labels,label/…/values}, /federate; 503
                                     // without it
   // global.external_labels as configured now, for /federate; none without it.
-  std::function<LabelPairs()> external_labels{};
+  std::function<notify::ExternalLabels()> external_labels{};
   const Clock* clock = nullptr;  // the "now" of history's default `since`; real clock if null
   // /api/v1/rules and /api/v1/alerts; no groups without it.
   std::function<RuleStatuses()> rules{};

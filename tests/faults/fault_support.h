@@ -9,9 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/agent_fixture.h"
 
@@ -54,6 +56,26 @@ inline std::string format_seconds(double seconds) {
 // test only polls its API never blocks on a full pipe.
 inline void drain_output(Process& process) {
   (void)process.wait_for_line_where([](std::string_view) { return false; }, Duration::zero());
+}
+
+// The value of `name` with exactly `labels`; -1 when absent, so a check that it rose fails.
+inline double metric_value(const std::vector<Sample>& samples, const std::string& name,
+                           const std::map<std::string, std::string>& labels = {}) {
+  return sample_value(samples, name, labels).value_or(-1);
+}
+
+// Reads the agent's /metrics until `done(samples)` holds or `timeout` passes, reading its log
+// meanwhile; returns the last samples.
+template <class Done>
+std::vector<Sample> wait_for_metrics(Agent& agent, Done done, Duration timeout) {
+  SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<Sample> samples = get_metrics(agent.port);
+  while (!done(samples) && std::chrono::steady_clock::now() < deadline) {
+    drain_output(agent.process);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    samples = get_metrics(agent.port);
+  }
+  return samples;
 }
 
 // Asks GET /metrics and GET / of the agent every `every` from its own thread until destroyed or

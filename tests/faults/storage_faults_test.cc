@@ -90,29 +90,12 @@ std::string inside(const Agent& agent, const std::string& path) {
   return "/proc/" + std::to_string(agent.process.pid()) + "/root" + path;
 }
 
-double metric(const std::vector<Sample>& samples, const std::string& name) {
-  return sample_value(samples, name).value_or(-1);
-}
-
-// Reads /metrics until `done` holds or `timeout` passes, reading the agent's log meanwhile.
-template <class Done>
-std::vector<Sample> wait_for_metrics(Agent& agent, Done done, Duration timeout) {
-  SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<Sample> samples = get_metrics(agent.port);
-  while (!done(samples) && std::chrono::steady_clock::now() < deadline) {
-    drain_output(agent.process);
-    std::this_thread::sleep_for(50ms);
-    samples = get_metrics(agent.port);
-  }
-  return samples;
-}
-
 // Waits until the history writer has committed more rows than `than`.
 std::vector<Sample> wait_for_rows_after(Agent& agent, double than, Duration timeout) {
   return wait_for_metrics(
       agent,
       [&](const std::vector<Sample>& s) {
-        return metric(s, "vitals_history_rows_written_total") > than;
+        return metric_value(s, "vitals_history_rows_written_total") > than;
       },
       timeout);
 }
@@ -123,7 +106,7 @@ void wait_until_watching(Agent& agent) {
   agent.wait_for_state("doomed", "service", "healthy");
   agent.wait_for_state("livez", "probe", "up");
   auto samples = wait_for_rows_after(agent, 0, kSettleTimeout);
-  REQUIRE_MESSAGE(metric(samples, "vitals_history_rows_written_total") > 0, agent.said());
+  REQUIRE_MESSAGE(metric_value(samples, "vitals_history_rows_written_total") > 0, agent.said());
 }
 
 // Stops `doomed` and checks that the agent still sees it go, in its log and its API, and pages
@@ -151,7 +134,7 @@ void check_still_watching(Agent& agent, ExampleService& doomed, const RecordingS
   CHECK(page["alerts"][0]["labels"]["alertname"] == "DoomedGone");
   // Sent from memory, since the outbox could not keep it; and said so.
   auto samples = get_metrics(agent.port);
-  CHECK_MESSAGE(metric(samples, "vitals_outbox_write_errors_total") > 0, agent.said());
+  CHECK_MESSAGE(metric_value(samples, "vitals_outbox_write_errors_total") > 0, agent.said());
   std::string logged = agent.wait_for_log({"outbox write failed; sending from memory"});
   CHECK_MESSAGE(logged.find("err=") != std::string::npos, logged);
 }
@@ -257,20 +240,21 @@ TEST_CASE("a full disk under the storage costs no history and the agent says so"
   auto full = wait_for_metrics(
       agent,
       [](const std::vector<Sample>& s) {
-        return metric(s, "vitals_history_write_errors_total") > 0;
+        return metric_value(s, "vitals_history_write_errors_total") > 0;
       },
       kRecoveryTimeout);
   const double time_to_report = seconds_since(filled_at);
-  REQUIRE_MESSAGE(metric(full, "vitals_history_write_errors_total") > 0,
+  REQUIRE_MESSAGE(metric_value(full, "vitals_history_write_errors_total") > 0,
                   "the disk is full and the agent does not say so" << agent.said());
   std::string logged = agent.wait_for_log({"history writes failing"}, kRecoveryTimeout);
   CHECK_MESSAGE(logged.find("reason=") != std::string::npos, logged);
   check_still_watching(agent, doomed, hook);
 
-  const double rows_before = metric(get_metrics(agent.port), "vitals_history_rows_written_total");
+  const double rows_before =
+      metric_value(get_metrics(agent.port), "vitals_history_rows_written_total");
   REQUIRE(std::filesystem::remove(filler));
   auto resumed = wait_for_rows_after(agent, rows_before, kRecoveryTimeout);
-  CHECK_MESSAGE(metric(resumed, "vitals_history_rows_written_total") > rows_before,
+  CHECK_MESSAGE(metric_value(resumed, "vitals_history_rows_written_total") > rows_before,
                 "no history written after space came back" << agent.said());
   agent.wait_for_log({"history writes resumed"}, kRecoveryTimeout);
   // The change seen while the disk was full reaches the history once there is room.
@@ -279,7 +263,9 @@ TEST_CASE("a full disk under the storage costs no history and the agent says so"
   CHECK_MESSAGE(has_unreachable_change(history), history.dump());
   auto after = wait_for_metrics(
       agent,
-      [](const std::vector<Sample>& s) { return metric(s, "vitals_history_queue_depth") == 0; },
+      [](const std::vector<Sample>& s) {
+        return metric_value(s, "vitals_history_queue_depth") == 0;
+      },
       kRecoveryTimeout);
   watch.stop();
   CHECK_MESSAGE(watch.failures() == 0, watch.summary() << ": " << watch.first_failure());
@@ -289,8 +275,8 @@ TEST_CASE("a full disk under the storage costs no history and the agent says so"
   ExitStatus stopped = agent.process.terminate(kEventTimeout);
   CHECK_MESSAGE(stopped.exited_with(0), to_string(stopped) << agent.said());
 
-  const double dropped = metric(after, "vitals_history_dropped_total");
-  const double window_dropped = metric(after, "vitals_window_dropped_total");
+  const double dropped = metric_value(after, "vitals_history_dropped_total");
+  const double window_dropped = metric_value(after, "vitals_window_dropped_total");
   std::string lost =
       dropped == 0 ? "none" : std::to_string(static_cast<long>(dropped)) + " history records";
   if (window_dropped > 0) {
@@ -344,18 +330,20 @@ TEST_CASE(
   auto broken = wait_for_metrics(
       agent,
       [](const std::vector<Sample>& s) {
-        return metric(s, "vitals_history_write_errors_total") > 0;
+        return metric_value(s, "vitals_history_write_errors_total") > 0;
       },
       kRecoveryTimeout);
   const double time_to_report = seconds_since(broken_at);
-  REQUIRE_MESSAGE(metric(broken, "vitals_history_write_errors_total") > 0,
+  REQUIRE_MESSAGE(metric_value(broken, "vitals_history_write_errors_total") > 0,
                   "the storage is read-only and the agent does not say so" << agent.said());
   std::string logged = agent.wait_for_log({"history writes failing"}, kRecoveryTimeout);
   CHECK_MESSAGE(logged.find("reason=") != std::string::npos, logged);
   check_still_watching(agent, doomed, hook);
   auto last = wait_for_metrics(
       agent,
-      [](const std::vector<Sample>& s) { return metric(s, "vitals_history_queue_depth") > 0; },
+      [](const std::vector<Sample>& s) {
+        return metric_value(s, "vitals_history_queue_depth") > 0;
+      },
       kRecoveryTimeout);
   watch.stop();
   CHECK_MESSAGE(watch.failures() == 0, watch.summary() << ": " << watch.first_failure());
@@ -364,7 +352,7 @@ TEST_CASE(
   // Linux takes such a file system back to read-write only through an unmount and fsck (a
   // remount keeps it read-only), so the operator's way back is a restart: the agent must stop
   // in time, and start again on the checked file system with its history.
-  const double queued = metric(last, "vitals_history_queue_depth");
+  const double queued = metric_value(last, "vitals_history_queue_depth");
   ExitStatus stopped = agent.process.terminate(kEventTimeout);
   CHECK_MESSAGE(stopped.exited_with(0), to_string(stopped) << agent.said());
   // What it could not write it says it lost.
@@ -386,7 +374,7 @@ TEST_CASE(
   Agent again = start_agent_on_mount(mount_ext4, {storage, image}, config, storage);
   again.wait_for_state("steady", "service", "healthy");
   auto resumed = wait_for_rows_after(again, 0, kRecoveryTimeout);
-  CHECK_MESSAGE(metric(resumed, "vitals_history_rows_written_total") > 0, again.said());
+  CHECK_MESSAGE(metric_value(resumed, "vitals_history_rows_written_total") > 0, again.said());
   // The restarted agent records the doomed service's state afresh: one change to unreachable,
   // and a second when the one seen while the storage was read-only was kept.
   json history =

@@ -26,13 +26,9 @@ double peak_rss_mib(pid_t pid) {
   return 0;
 }
 
-double counter(int port, const std::string& name,
-               const std::map<std::string, std::string>& labels) {
-  return sample_value(get_metrics(port), name, labels).value_or(0);
-}
-
 double control_scrapes(int port) {
-  return counter(port, "vitals_scrapes_total", {{"result", "success"}, {"service", "control"}});
+  return metric_value(get_metrics(port), "vitals_scrapes_total",
+                      {{"result", "success"}, {"service", "control"}});
 }
 
 // The next log line that contains every one of `parts`.
@@ -50,13 +46,14 @@ Result<std::string> wait_for_parts(Process& agent, const std::vector<std::string
 // One fault against the victim service (and, with `dns_probe`, a probe asking a DNS server that
 // never answers).
 struct TargetFault {
-  std::string name;                         // the table's fault column
-  Fault fault = Fault::None;                // what the victim does
-  std::string victim_settings{};            // extra YAML keys of the victim service
-  std::vector<std::string> reported{};      // parts of the log line that says what is wrong
-  std::vector<std::string> recovered{};     // parts of the log line once it is over; none: skip
-  std::string reported_by{};                // where the table says it was reported
-  std::function<bool(int port)> counted{};  // a metric that must show it, besides the log
+  std::string name;                      // the table's fault column
+  Fault fault = Fault::None;             // what the victim does
+  std::string victim_settings{};         // extra YAML keys of the victim service
+  std::vector<std::string> reported{};   // parts of the log line that says what is wrong
+  std::vector<std::string> recovered{};  // parts of the log line once it is over; none: skip
+  std::string reported_by{};             // where the table says it was reported
+  // A metric that must show it, besides the log.
+  std::function<bool(const std::vector<Sample>&)> counted{};
   // The agent also probes a DNS server that never answers, from its start: the fault is then on
   // from the start, and the time to report counts from it.
   bool dns_probe = false;
@@ -106,16 +103,11 @@ void run(const TargetFault& spec) {
     MESSAGE(spec.name << ": " << *line);
   }
   // Without a log line to wait for, the metric is the report.
-  const double metric_deadline =
-      report_seconds + std::chrono::duration<double>(
-                           spec.reported.empty() ? Duration(kReportTimeout) : kSettleTimeout)
-                           .count();
-  bool counted = !spec.counted;
-  while (!counted && seconds_since(fault_on) < metric_deadline) {
-    drain_output(agent.process);
-    counted = spec.counted(agent.port);
+  if (spec.counted) {
+    const Duration wait = spec.reported.empty() ? Duration(kReportTimeout) : kSettleTimeout;
+    CHECK_MESSAGE(spec.counted(wait_for_metrics(agent, spec.counted, wait)),
+                  spec.name << ": its metric never showed it");
   }
-  CHECK_MESSAGE(counted, spec.name << ": its metric never showed it");
   if (spec.reported.empty()) report_seconds = seconds_since(fault_on);
 
   // The fault stays on a while: the control service keeps its pace all along.
@@ -165,13 +157,14 @@ const std::vector<std::string> kMetricsFailed = {"msg=\"metrics scrape failed\" 
 const std::vector<std::string> kMetricsRecovered = {
     "msg=\"metrics scrape recovered\" service=victim"};
 
-bool metrics_failure_counted(int port) {
-  return counter(port, "vitals_metrics_scrapes_total",
-                 {{"result", "failure"}, {"service", "victim"}}) > 0;
+bool metrics_failure_counted(const std::vector<Sample>& samples) {
+  return metric_value(samples, "vitals_metrics_scrapes_total",
+                      {{"result", "failure"}, {"service", "victim"}}) > 0;
 }
 
-bool health_failure_counted(int port) {
-  return counter(port, "vitals_scrapes_total", {{"result", "failure"}, {"service", "victim"}}) > 0;
+bool health_failure_counted(const std::vector<Sample>& samples) {
+  return metric_value(samples, "vitals_scrapes_total",
+                      {{"result", "failure"}, {"service", "victim"}}) > 0;
 }
 
 TEST_CASE("a target that hangs is reported unreachable after its timeout") {
@@ -246,7 +239,9 @@ TEST_CASE("a million series without a sample limit are ingested and counted") {
        .fault = Fault::MillionSeries,
        .victim_settings = "    interval: 5s\n    timeout: 5s\n",
        .reported_by = "vitals_window_series over a million (no fault to report)",
-       .counted = [](int port) { return counter(port, "vitals_window_series", {}) >= 1'000'000; }});
+       .counted = [](const std::vector<Sample>& s) {
+         return metric_value(s, "vitals_window_series") >= 1'000'000;
+       }});
 }
 
 TEST_CASE("invalid UTF-8 fails the health and the metrics scrape, never the agent") {
@@ -255,8 +250,8 @@ TEST_CASE("invalid UTF-8 fails the health and the metrics scrape, never the agen
        .reported = kMetricsFailed,
        .recovered = kMetricsRecovered,
        .reported_by = "metrics scrape failed log (invalid UTF-8), health scrape failure",
-       .counted = [](int port) {
-         return metrics_failure_counted(port) && health_failure_counted(port);
+       .counted = [](const std::vector<Sample>& s) {
+         return metrics_failure_counted(s) && health_failure_counted(s);
        }});
 }
 
@@ -265,8 +260,8 @@ TEST_CASE("repeated series are refused as duplicates and counted") {
        .fault = Fault::DuplicateSeries,
        .reported = {"msg=\"metrics scrape refused samples\"", "service=victim"},
        .reported_by = "vitals_window_duplicate_samples_total, refused samples log",
-       .counted = [](int port) {
-         return counter(port, "vitals_window_duplicate_samples_total", {}) > 0;
+       .counted = [](const std::vector<Sample>& s) {
+         return metric_value(s, "vitals_window_duplicate_samples_total") > 0;
        }});
 }
 
@@ -276,9 +271,9 @@ TEST_CASE("a DNS server that never answers fails its probe at the timeout") {
        .reported = {"msg=\"state change\" target=victim-dns kind=probe status=down"},
        .reported_by = "probe down (timeout), probe_failure_reason, vitals_probes_total failure",
        .counted =
-           [](int port) {
-             return counter(port, "vitals_probes_total",
-                            {{"probe", "victim-dns"}, {"result", "failure"}}) > 0;
+           [](const std::vector<Sample>& s) {
+             return metric_value(s, "vitals_probes_total",
+                                 {{"probe", "victim-dns"}, {"result", "failure"}}) > 0;
            },
        .dns_probe = true});
 }

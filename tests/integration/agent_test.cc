@@ -5,6 +5,8 @@
 // reaching the checkers.
 #include <signal.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <future>
 #include <optional>
 #include <set>
@@ -13,13 +15,11 @@
 #include <vector>
 
 #include <doctest/doctest.h>
-
-#include <algorithm>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/loopback_http_server.h"
+#include "tests/support/loopback_socket.h"
 #include "vitals/common/duration.h"
 
 namespace vitals::testing {
@@ -419,6 +419,16 @@ TEST_CASE("after kill -9 during scrapes the agent restarts on the same file with
     complained = complained || line.find("did not stop cleanly") != std::string::npos;
   }
   CHECK_MESSAGE(!complained, clean.said());
+  CHECK(clean.process.terminate(10s).exited_with(0));
+
+  // A start that fails (its port taken) leaves no marker to be mistaken for a crash next time.
+  LoopbackSocket taken(SOCK_STREAM);
+  REQUIRE(::listen(taken.fd(), 1) == 0);
+  ToolRun refused = run_to_exit(
+      VITALS_AGENT_BIN, {"--config.file=" + config, "--web.listen-address=" + taken.address(),
+                         "--storage.path=" + storage});
+  CHECK_FALSE(refused.status.exited_with(0));
+  CHECK_FALSE(std::filesystem::exists(storage + ".running"));
 }
 
 TEST_CASE("a hung checker behind the agent times out within the agent's scrape timeout") {

@@ -118,7 +118,7 @@ struct WebFixture {
   std::shared_ptr<const AgentSnapshot> snapshot = sample_snapshot();
   HistoryStore* history = nullptr;
   SampleWindow* window = nullptr;
-  LabelPairs external_labels{};
+  notify::ExternalLabels external_labels{};
 
   WebHandlers handlers() {
     return WebHandlers{.snapshot =

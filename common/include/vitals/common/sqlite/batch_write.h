@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "vitals/common/error.h"
 
@@ -38,5 +40,13 @@ BatchOutcome write_batch(std::span<const Record> records, WriteInTransaction wri
   }
   return outcome;
 }
+
+// Logs a batch writer's health when it changes: one line when its batches start failing (a full
+// disk, a read-only file system: `error` is why) and one when they work again, rather than one
+// per retry; its counters on /metrics say how often. `writer` names it ("history", "window"),
+// `items` what it keeps queued meanwhile ("records", "chunks").
+void log_write_health(std::string_view writer, std::string_view items, bool failing,
+                      const std::optional<Error>& error, std::uint64_t write_errors,
+                      std::uint64_t dropped, std::size_t queued);
 
 }  // namespace vitals::sqlite
