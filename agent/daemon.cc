@@ -574,8 +574,7 @@ void Daemon::stop() {
   }
   // Stopped, not destroyed: the CPU pool's recording tasks still tell it of landed samples.
   if (impl_->rules) impl_->rules->stop();
-  if (impl_->notifier) impl_->notifier->stop();
-  impl_->notifier.reset();  // after the rules: nothing more arrives; its outbox is written
+  if (impl_->notifier) impl_->notifier->stop();  // after the rules: nothing more arrives
   impl_->targets.reset();
   if (impl_->cpu && !impl_->cpu->drain(std::chrono::seconds(10))) {
     // A task still writes to the window: leave it open (the process is ending) rather than
@@ -585,8 +584,11 @@ void Daemon::stop() {
     (void)impl_->recording.release();
     (void)impl_->recorder.release();
     (void)impl_->rules.release();
+    (void)impl_->notifier.release();
     (void)impl_->window.release();
   }
+  // Destroyed (its outbox written) only now: the self-scrape on the CPU pool reads its stats.
+  impl_->notifier.reset();
   // The CPU pool is drained: no observation is running.
   if (impl_->status_page) {
     if (auto flushed = impl_->status_page->flush(); !flushed) {
